@@ -1,0 +1,148 @@
+"""Audit trail and policy-checked access to patient data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from myhealth.access import policy
+from myhealth.access.models import AuditEvent
+from myhealth.database import utcnow
+from myhealth.errors import NotFound
+from myhealth.records.models import Patient
+
+GENESIS_HASH = "0" * 64
+# Any constant will do: it names the one lock that serialises appends on PostgreSQL.
+_AUDIT_LOCK_KEY = 7_272_2026
+
+
+def _canonical(event: AuditEvent) -> str:
+    fields = {
+        "occurred_at": event.occurred_at.isoformat(),
+        "action": event.action,
+        "outcome": event.outcome,
+        "actor_user_id": str(event.actor_user_id) if event.actor_user_id else None,
+        "actor_name": event.actor_name,
+        "actor_role": event.actor_role,
+        "actor_organisation_id": (
+            str(event.actor_organisation_id) if event.actor_organisation_id else None
+        ),
+        "actor_organisation_name": event.actor_organisation_name,
+        "patient_id": str(event.patient_id) if event.patient_id else None,
+        "purpose": event.purpose,
+        "detail": event.detail,
+        "client_address": event.client_address,
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+def _chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(f"{prev_hash}|{_canonical(event)}".encode()).hexdigest()
+
+
+def record_event(
+    session: Session,
+    action: str,
+    *,
+    actor=None,
+    patient_id: uuid.UUID | None = None,
+    purpose: str = "",
+    detail: str = "",
+    outcome: str = "success",
+    client_address: str = "",
+) -> AuditEvent:
+    """Append one entry to the audit trail, in the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    organisation = getattr(actor, "organisation", None) if actor is not None else None
+    event = AuditEvent(
+        occurred_at=utcnow().replace(microsecond=0),
+        action=action,
+        outcome=outcome,
+        actor_user_id=actor.id if actor is not None else None,
+        actor_name=actor.display_name if actor is not None else "",
+        actor_role=str(actor.role) if actor is not None else "",
+        actor_organisation_id=organisation.id if organisation is not None else None,
+        actor_organisation_name=organisation.name if organisation is not None else "",
+        patient_id=patient_id,
+        purpose=purpose,
+        detail=detail[:2000],
+        client_address=client_address or "",
+        prev_hash=prev or GENESIS_HASH,
+    )
+    event.hash = _chain_hash(event.prev_hash, event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_id: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None
+
+
+def verify_chain(session: Session, progress=None) -> ChainReport:
+    """Walk the trail in order and report the first entry whose link or content changed."""
+    prev = GENESIS_HASH
+    checked = 0
+    total = session.scalar(select(func.count(AuditEvent.id))) or 0
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    for event in rows.yield_per(1000):
+        checked += 1
+        if event.prev_hash != prev:
+            return ChainReport(checked, event.id, "its link to the previous entry is broken")
+        if _chain_hash(prev, event) != event.hash:
+            return ChainReport(checked, event.id, "its content does not match its hash")
+        prev = event.hash
+        if progress is not None and checked % 1000 == 0:
+            progress(checked, total)
+    return ChainReport(checked, None)
+
+
+def get_patient_for(
+    session: Session,
+    actor,
+    patient_id: uuid.UUID,
+    *,
+    permission: str = "record:patient:read",
+    purpose: str,
+    client_address: str = "",
+) -> Patient:
+    """The patient, if the actor may see them; audited. Otherwise NotFound, never a hint."""
+    patient = session.get(Patient, patient_id)
+    if patient is None or not policy.may_access_patient(actor, patient, permission):
+        raise NotFound("Patient not found")
+    record_event(
+        session,
+        "patient.read",
+        actor=actor,
+        patient_id=patient.id,
+        purpose=purpose,
+        client_address=client_address,
+    )
+    return patient
+
+
+def record_reads_for(session: Session, actor, patient_id: uuid.UUID) -> list[AuditEvent]:
+    """Who has looked at this patient's record, newest first (patient or their clinicians)."""
+    patient = session.get(Patient, patient_id)
+    if patient is None or not policy.may_access_patient(actor, patient, "record:patient:read"):
+        raise NotFound("Patient not found")
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.patient_id == patient_id, AuditEvent.action.like("patient.%"))
+        .order_by(AuditEvent.id.desc())
+    )
+    return list(session.scalars(stmt))

@@ -1,0 +1,422 @@
+"""Sign-up with identity matching, email verification, sign-in with lockout, device sessions."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from myhealth.access.services import record_event
+from myhealth.accounts import passwords
+from myhealth.accounts.models import Role, User, UserSession
+from myhealth.database import utcnow
+from myhealth.directory.models import Organisation
+from myhealth.errors import DomainError, InvalidInput, NotFound
+from myhealth.records.models import Patient
+
+
+class SignInFailed(DomainError):
+    status = 401
+
+
+class AccountLocked(DomainError):
+    status = 403
+
+    def __init__(self, until: datetime):
+        super().__init__("account locked")
+        self.until = until
+
+
+class EmailNotVerified(DomainError):
+    status = 403
+
+    def __init__(self, user: User):
+        super().__init__("email not verified")
+        self.user = user
+
+
+class TokenInvalid(DomainError):
+    status = 400
+
+
+class TokenExpired(DomainError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class SignUpDetails:
+    nhs_number: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    email: str
+    password: str
+    practice_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    """What happened; the page shown is the same for every kind, so nothing leaks."""
+
+    kind: str  # "linked", "created" or "unmatched"
+    user: User | None
+    email: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _names_match(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def registering_practices(session: Session) -> list[Organisation]:
+    from myhealth.directory.models import OrganisationKind
+
+    stmt = (
+        select(Organisation)
+        .where(
+            Organisation.kind.in_([OrganisationKind.GP_PRACTICE, OrganisationKind.NATIONAL_SERVICE])
+        )
+        .order_by(Organisation.kind, Organisation.name)
+    )
+    return list(session.scalars(stmt))
+
+
+def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "") -> SignUpResult:
+    """Create an account, linking to an existing record only when identity matches.
+
+    Raises InvalidInput (with field errors) for a duplicate email, an unknown practice, or a
+    fully matched record that already has an account. The caller sends the email and commits.
+    """
+    email = normalise_email(details.email)
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise InvalidInput(
+            "duplicate email",
+            {"email": _l("An account already uses this email address. Sign in or use another")},
+        )
+    practice = session.get(Organisation, details.practice_id)
+    if practice is None or not practice.accepts_registrations:
+        raise InvalidInput("unknown practice", {"practice": _l("Select your GP practice")})
+
+    problem = passwords.password_problem(
+        details.password, personal=(details.given_name, details.family_name, email.split("@")[0])
+    )
+    if problem:
+        raise InvalidInput("weak password", {"password": str(problem)})
+
+    patient = session.scalar(select(Patient).where(Patient.nhs_number == details.nhs_number))
+    if patient is not None:
+        identity_matches = patient.birth_date == details.birth_date and _names_match(
+            patient.family_name, details.family_name
+        )
+        if not identity_matches:
+            # Same page as a new sign-up: the browser learns nothing about the number.
+            record_event(
+                session,
+                "signup.unmatched",
+                purpose="sign-up",
+                client_address=client_address,
+                detail="identity details did not match an existing record",
+                outcome="failure",
+            )
+            return SignUpResult("unmatched", None, email)
+        if session.scalar(select(User.id).where(User.patient_id == patient.id)):
+            raise InvalidInput(
+                "duplicate account",
+                {
+                    "nhs_number": _l(
+                        "An account already exists for this NHS number. Sign in instead"
+                    )
+                },
+            )
+        kind = "linked"
+    else:
+        patient = Patient(
+            nhs_number=details.nhs_number,
+            given_name=details.given_name.strip(),
+            family_name=details.family_name.strip(),
+            birth_date=details.birth_date,
+            registered_organisation_id=practice.id,
+        )
+        session.add(patient)
+        kind = "created"
+
+    user = User(
+        email=email,
+        password_hash=passwords.hash_password(details.password),
+        role=Role.PATIENT,
+        display_name=f"{details.given_name.strip()} {details.family_name.strip()}",
+        patient=patient,
+    )
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        "signup",
+        actor=user,
+        patient_id=patient.id,
+        purpose="sign-up",
+        detail=kind,
+        client_address=client_address,
+    )
+    return SignUpResult(kind, user, email)
+
+
+def create_staff_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    organisation_ods_code: str,
+) -> User:
+    """An admin sets up a clinician or admin account (CLI). Staff email counts as verified."""
+    if role is Role.PATIENT:
+        raise InvalidInput(
+            "patients sign up themselves", {"role": _l("Role must be clinician or admin")}
+        )
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise InvalidInput(
+            "duplicate email", {"email": _l("An account already uses %(email)s", email=email)}
+        )
+    organisation = session.scalar(
+        select(Organisation).where(Organisation.ods_code == organisation_ods_code.upper())
+    )
+    if organisation is None:
+        raise InvalidInput(
+            "unknown organisation",
+            {
+                "organisation": _l(
+                    "No organisation has ODS code %(code)s", code=organisation_ods_code
+                )
+            },
+        )
+    problem = passwords.password_problem(password, personal=(email.split("@")[0],))
+    if problem:
+        raise InvalidInput("weak password", {"password": str(problem)})
+    user = User(
+        email=email,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        display_name=display_name,
+        organisation=organisation,
+        email_verified_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    record_event(session, "account.created", actor=user, purpose="administration", detail=role)
+    return user
+
+
+# --- email verification -----------------------------------------------------------------
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="myhealth-email-verification")
+
+
+def email_verification_token(secret_key: str, user: User) -> str:
+    return _serializer(secret_key).dumps({"u": str(user.id), "e": user.email})
+
+
+def verify_email(session: Session, secret_key: str, token: str, max_age: int) -> User:
+    """Mark the email verified; TokenExpired or TokenInvalid for a bad link."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenExpired("link expired") from exc
+    except BadSignature as exc:
+        raise TokenInvalid("link not valid") from exc
+    try:
+        user = session.get(User, uuid.UUID(data["u"]))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise TokenInvalid("link not valid") from exc
+    if user is None or user.email != data.get("e"):
+        raise TokenInvalid("link not valid")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        record_event(session, "email.verified", actor=user, purpose="sign-up")
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+# --- sign-in ----------------------------------------------------------------------------
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    lockout_threshold: int,
+    lockout_minutes: int,
+    client_address: str = "",
+) -> tuple[User, bool]:
+    """Check email and password; return (user, just_locked=False) or raise.
+
+    Failed attempts are counted on the account; at the threshold the account is locked and
+    AccountLocked is raised with the caller expected to email the owner. The caller commits
+    in every case so failures are remembered.
+    """
+    user = user_by_email(session, email)
+    now = utcnow()
+    if user is None:
+        passwords.dummy_verify(password)
+        record_event(
+            session,
+            "signin.failed",
+            purpose="sign-in",
+            outcome="failure",
+            detail="unknown email",
+            client_address=client_address,
+        )
+        raise SignInFailed("unknown email")
+    if user.locked_until is not None and user.locked_until > now:
+        record_event(
+            session,
+            "signin.failed",
+            actor=user,
+            purpose="sign-in",
+            outcome="failure",
+            detail="account locked",
+            client_address=client_address,
+        )
+        raise AccountLocked(user.locked_until)
+    if not passwords.verify_password(user.password_hash, password):
+        user.failed_signins += 1
+        record_event(
+            session,
+            "signin.failed",
+            actor=user,
+            purpose="sign-in",
+            outcome="failure",
+            detail=f"wrong password ({user.failed_signins})",
+            client_address=client_address,
+        )
+        if user.failed_signins >= lockout_threshold:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_signins = 0
+            record_event(
+                session,
+                "account.locked",
+                actor=user,
+                purpose="sign-in",
+                outcome="failure",
+                client_address=client_address,
+            )
+            return user, True
+        raise SignInFailed("wrong password")
+    if user.email_verified_at is None:
+        raise EmailNotVerified(user)
+    user.failed_signins = 0
+    user.locked_until = None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user, False
+
+
+def start_session(
+    session: Session, user: User, *, client_address: str, user_agent: str, method: str
+) -> UserSession:
+    """A new signed-in device: a fresh id every time, so a sign-in rotates the session."""
+    device = UserSession(
+        user=user, client_address=client_address or "", user_agent=(user_agent or "")[:300]
+    )
+    session.add(device)
+    session.flush()
+    record_event(
+        session,
+        "signin",
+        actor=user,
+        purpose="sign-in",
+        detail=method,
+        client_address=client_address,
+    )
+    return device
+
+
+def idle_timeout(user: User, config: dict) -> timedelta:
+    minutes = (
+        config["IDLE_TIMEOUT_STAFF_MINUTES"]
+        if user.is_staff
+        else config["IDLE_TIMEOUT_PATIENT_MINUTES"]
+    )
+    return timedelta(minutes=minutes)
+
+
+def load_session_user(session: Session, session_id: str, config: dict) -> tuple[User | None, bool]:
+    """The user of a live device session, touching it; (None, expired?) otherwise."""
+    try:
+        sid = uuid.UUID(session_id)
+    except (ValueError, TypeError):
+        return None, False
+    device = session.get(UserSession, sid)
+    if device is None or device.ended_at is not None:
+        return None, False
+    now = utcnow()
+    if now - device.last_seen_at > idle_timeout(device.user, config):
+        device.ended_at = now
+        device.ended_reason = "idle"
+        return None, True
+    if now - device.last_seen_at > timedelta(seconds=30):
+        device.last_seen_at = now
+    user = device.user
+    user.current_session_id = device.id
+    return user, False
+
+
+def end_session(session: Session, user: User, session_id: uuid.UUID, reason: str) -> None:
+    device = session.get(UserSession, session_id)
+    if device is None or device.user_id != user.id:
+        raise NotFound("No such signed-in device")
+    if device.ended_at is None:
+        device.ended_at = utcnow()
+        device.ended_reason = reason
+        record_event(session, "signout", actor=user, purpose="account", detail=reason)
+
+
+def end_all_sessions(session: Session, user: User) -> int:
+    devices = active_sessions(session, user)
+    now = utcnow()
+    for device in devices:
+        device.ended_at = now
+        device.ended_reason = "signed out everywhere"
+    record_event(
+        session, "signout.everywhere", actor=user, purpose="account", detail=str(len(devices))
+    )
+    return len(devices)
+
+
+def active_sessions(session: Session, user: User) -> list[UserSession]:
+    stmt = (
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    user.language = language
+
+
+def staff_accounts(session: Session, actor: User) -> list[User]:
+    """Staff of the admin's own organisation."""
+    stmt = (
+        select(User)
+        .where(User.organisation_id == actor.organisation_id, User.role != Role.PATIENT)
+        .order_by(User.display_name)
+    )
+    return list(session.scalars(stmt))

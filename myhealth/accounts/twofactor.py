@@ -1,0 +1,133 @@
+"""TOTP two-factor authentication and single-use recovery codes."""
+
+from __future__ import annotations
+
+import secrets
+
+import pyotp
+import segno
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from myhealth.access.services import record_event
+from myhealth.accounts import passwords
+from myhealth.accounts.models import RecoveryCode, User
+from myhealth.database import utcnow
+from myhealth.errors import InvalidInput
+
+RECOVERY_CODE_COUNT = 10
+ISSUER = "myhealth"
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def qr_svg(uri: str, title: str) -> str:
+    """The QR code as inline SVG (no inline style, so it passes a strict CSP)."""
+    return segno.make(uri, error="m").svg_inline(scale=5, title=title, border=2)
+
+
+def _totp_counter(secret: str, code: str) -> int | None:
+    """The time-step the code belongs to (allowing one step of clock drift), or None."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    for drift in (0, -1, 1):
+        at = now.timestamp() + drift * totp.interval
+        if secrets.compare_digest(totp.at(at), code):
+            return totp.timecode(now) + drift
+    return None
+
+
+def enable(session: Session, user: User, secret: str, code: str) -> list[str]:
+    """Turn 2FA on after the person proves their app works; return new recovery codes."""
+    counter = _totp_counter(secret, code)
+    if counter is None:
+        raise InvalidInput(
+            "bad code",
+            {"code": _l("The security code is not correct. Check your app and try again")},
+        )
+    user.totp_secret = secret
+    user.totp_enabled_at = utcnow()
+    user.totp_last_counter = counter
+    codes = regenerate_recovery_codes(session, user)
+    record_event(session, "2fa.enabled", actor=user, purpose="account security")
+    return codes
+
+
+def disable(session: Session, user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_counter = None
+    for code in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        session.delete(code)
+    record_event(session, "2fa.disabled", actor=user, purpose="account security")
+
+
+def regenerate_recovery_codes(session: Session, user: User) -> list[str]:
+    for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        session.delete(old)
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        session.add(RecoveryCode(user_id=user.id, code_hash=passwords.hash_password(code)))
+    session.flush()
+    return codes
+
+
+def verify_second_factor(
+    session: Session, user: User, code: str, *, client_address: str = ""
+) -> str:
+    """Accept a current TOTP code (once) or an unused recovery code; return which was used."""
+    code = code.strip()
+    if user.totp_secret:
+        counter = _totp_counter(user.totp_secret, code)
+        if counter is not None and (
+            user.totp_last_counter is None or counter > user.totp_last_counter
+        ):
+            user.totp_last_counter = counter
+            return "totp"
+    normalised = code.lower().replace(" ", "")
+    if len(normalised) == 13 and normalised[6] == "-":
+        unused = session.scalars(
+            select(RecoveryCode).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+            )
+        )
+        for recovery in unused:
+            if passwords.verify_password(recovery.code_hash, normalised):
+                recovery.used_at = utcnow()
+                record_event(
+                    session,
+                    "2fa.recovery_code_used",
+                    actor=user,
+                    purpose="sign-in",
+                    client_address=client_address,
+                )
+                return "recovery code"
+    record_event(
+        session,
+        "signin.failed",
+        actor=user,
+        purpose="sign-in",
+        outcome="failure",
+        detail="wrong security code",
+        client_address=client_address,
+    )
+    raise InvalidInput(
+        "bad code", {"code": _l("The security code is not correct. Check your app and try again")}
+    )
+
+
+def unused_recovery_codes(session: Session, user: User) -> int:
+    stmt = select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+    )
+    return len(list(session.scalars(stmt)))

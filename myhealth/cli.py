@@ -1,0 +1,170 @@
+"""The `myhealth` command: a Flask CLI group with the project's own jobs.
+
+`myhealth db ...` comes from Flask-Migrate; `myhealth run`, `shell` and `routes` from Flask.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from myhealth import create_app
+
+
+def _create_app():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """myhealth: the citizen self-service health portal."""
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command("demo")
+@click.option(
+    "--serve/--no-serve", default=True, help="Serve after seeding (default) or only seed."
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo(serve: bool, host: str, port: int) -> None:
+    """Seed the realistic demo (idempotently), then serve it."""
+    from flask_migrate import upgrade
+
+    from myhealth import demo as demo_data
+    from myhealth.extensions import db
+
+    if current_app.config["ENVIRONMENT"] == "production":
+        _fail("the demo seeds made-up people; it does not run with MYHEALTH_ENV=production")
+    click.echo("Applying database migrations...")
+    upgrade()
+    click.echo("Seeding the demo...")
+    try:
+        logins = demo_data.seed(db.session)
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - report any failure plainly, store nothing
+        db.session.rollback()
+        _fail(f"seeding failed, nothing was stored: {exc}")
+    click.echo("Demo data is ready." if logins.created else "Demo data was already there.")
+    click.echo("")
+    click.echo("Demo sign-in details")
+    click.echo(f"  Patient:   {logins.patient_email}")
+    click.echo(
+        f"  Clinician: {logins.clinician_email}  (two-factor secret: "
+        f"{logins.clinician_totp_secret})"
+    )
+    click.echo(f"  Admin:     {logins.admin_email}  (sets up two-factor at first sign-in)")
+    click.echo(f"  Password for all three: {logins.password}")
+    click.echo(
+        "  For the clinician's security code, add the secret to an authenticator app, or run:"
+    )
+    one_liner = f"import pyotp; print(pyotp.TOTP('{logins.clinician_totp_secret}').now())"
+    click.echo(f'    .venv/bin/python -c "{one_liner}"')
+    if not serve:
+        return
+    catcher = _start_mail_catcher(current_app.config["SMTP_URL"])
+    click.echo("")
+    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    try:
+        # Flask refuses app.run() inside its CLI; werkzeug's server is what it would use.
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    finally:
+        if catcher is not None:
+            catcher.stop()
+
+
+def _start_mail_catcher(smtp_url: str):
+    """For the demo only: a local SMTP server on the configured port that prints each email."""
+    from urllib.parse import urlsplit
+
+    from aiosmtpd.controller import Controller
+
+    url = urlsplit(smtp_url)
+    if url.scheme != "smtp" or url.hostname not in {"127.0.0.1", "localhost"}:
+        return None
+
+    class PrintingHandler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            text = envelope.content.decode("utf-8", errors="replace")
+            click.echo("\n----- email caught by the demo mail server -----")
+            click.echo(text)
+            click.echo("----- end of email -----\n")
+            return "250 Message accepted for delivery"
+
+    controller = Controller(PrintingHandler(), hostname=url.hostname, port=url.port or 25)
+    try:
+        controller.start()
+    except OSError as exc:
+        click.echo(f"(Mail catcher not started: {exc}. Emails go to {smtp_url}.)")
+        return None
+    click.echo(
+        f"Emails (such as sign-up links) are printed here by a local mail server on "
+        f"{url.hostname}:{url.port}."
+    )
+    return controller
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True, help="Full name as colleagues see it.")
+@click.option("--role", type=click.Choice(["clinician", "admin"]), required=True)
+@click.option("--organisation", "ods_code", required=True, help="ODS code of their organisation.")
+@click.password_option(help="At least 12 characters; prompted for if not given.")
+@with_appcontext
+def create_user(email: str, display_name: str, role: str, ods_code: str, password: str) -> None:
+    """Set up a staff account (clinician or admin). They must turn on 2FA at first sign-in."""
+    from myhealth.accounts.models import Role
+    from myhealth.accounts.services import create_staff_user
+    from myhealth.errors import InvalidInput
+    from myhealth.extensions import db
+
+    try:
+        user = create_staff_user(
+            db.session,
+            email=email,
+            password=password,
+            role=Role(role),
+            display_name=display_name,
+            organisation_ods_code=ods_code,
+        )
+        db.session.commit()
+    except InvalidInput as exc:
+        db.session.rollback()
+        _fail("; ".join(str(m) for m in exc.field_errors.values()) or exc.message, 2)
+    click.echo(f"Created {role} {user.email} at {user.organisation.name}.")
+
+
+@main.group("audit")
+def audit() -> None:
+    """The append-only audit trail."""
+
+
+@audit.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Walk the hash chain and report the first broken link."""
+    from myhealth.access.services import verify_chain
+    from myhealth.extensions import db
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  checked {done} of {total} entries", err=True)
+
+    report = verify_chain(db.session, progress=progress)
+    if report.ok:
+        click.echo(f"Audit trail intact: {report.checked} entries checked.")
+        return
+    _fail(
+        f"audit trail broken at entry {report.first_broken_id}: {report.reason} "
+        f"({report.checked} entries checked).",
+        1,
+    )

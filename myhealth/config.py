@@ -1,0 +1,105 @@
+"""Settings from MYHEALTH_* environment variables, with safe defaults.
+
+Production fails closed: a missing or default secret key, debug mode, or SQLite without an
+explicit allowance stop the app from starting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("MYHEALTH_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+KNOWN_BAD_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _local_secret_key(instance_dir: Path) -> str:
+    """A secret generated once into instance/ for local use; never used in production."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    environment = overrides.pop("ENVIRONMENT", env.get("MYHEALTH_ENV", "development"))
+    instance_dir = Path(overrides.pop("INSTANCE_DIR", INSTANCE_DIR))
+    default_db = f"sqlite:///{instance_dir / 'myhealth.db'}"
+
+    config: dict = {
+        "ENVIRONMENT": environment,
+        "INSTANCE_DIR": str(instance_dir),
+        "DEBUG": _bool(env.get("MYHEALTH_DEBUG"), False),
+        "TESTING": environment == "test",
+        "SECRET_KEY": env.get("MYHEALTH_SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("MYHEALTH_DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ALLOW_SQLITE_IN_PRODUCTION": _bool(env.get("MYHEALTH_ALLOW_SQLITE"), False),
+        "SMTP_URL": env.get("MYHEALTH_SMTP_URL", "smtp://127.0.0.1:8025"),
+        "MAIL_FROM": env.get("MYHEALTH_MAIL_FROM", "myhealth <no-reply@myhealth.nhs.invalid>"),
+        "SERVICE_NAME": "myhealth",
+        "RATELIMIT_STORAGE_URI": env.get("MYHEALTH_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("MYHEALTH_RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGNIN_LIMIT_PER_IP": env.get("MYHEALTH_SIGNIN_LIMIT_PER_IP", "20 per minute"),
+        "SIGNIN_LIMIT_PER_ACCOUNT": env.get("MYHEALTH_SIGNIN_LIMIT_PER_ACCOUNT", "10 per minute"),
+        "LOCKOUT_THRESHOLD": int(env.get("MYHEALTH_LOCKOUT_THRESHOLD", "5")),
+        "LOCKOUT_MINUTES": int(env.get("MYHEALTH_LOCKOUT_MINUTES", "15")),
+        "IDLE_TIMEOUT_PATIENT_MINUTES": 30,
+        "IDLE_TIMEOUT_STAFF_MINUTES": 15,
+        "EMAIL_TOKEN_MAX_AGE_SECONDS": 24 * 3600,
+        "SESSION_COOKIE_NAME": "myhealth_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("MYHEALTH_COOKIE_SECURE"), True),
+        "PREFERRED_URL_SCHEME": env.get("MYHEALTH_URL_SCHEME", "https"),
+        "SERVER_NAME": env.get("MYHEALTH_SERVER_NAME") or None,
+        "WTF_CSRF_TIME_LIMIT": 3600,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ("en", "cy"),
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+    }
+    if environment in {"development", "test"}:
+        # Plain local http: cookies cannot be Secure or the browser drops them.
+        config["SESSION_COOKIE_SECURE"] = _bool(env.get("MYHEALTH_COOKIE_SECURE"), False)
+        config["PREFERRED_URL_SCHEME"] = env.get("MYHEALTH_URL_SCHEME", "http")
+        if not config["SECRET_KEY"]:
+            config["SECRET_KEY"] = _local_secret_key(instance_dir)
+    config.update(overrides)
+    check_config(config)
+    return config
+
+
+def check_config(config: dict) -> None:
+    """Refuse to run production with unsafe settings."""
+    if config["ENVIRONMENT"] != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret.strip().lower() in KNOWN_BAD_SECRETS or len(secret) < 32:
+        raise ConfigError("MYHEALTH_SECRET_KEY must be set to a random value of 32+ characters.")
+    if config.get("DEBUG"):
+        raise ConfigError("Debug mode must be off in production (unset MYHEALTH_DEBUG).")
+    uri = config.get("SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigError(
+            "Production needs PostgreSQL (MYHEALTH_DATABASE_URL); "
+            "set MYHEALTH_ALLOW_SQLITE=1 to run a single practice on SQLite on purpose."
+        )

@@ -1,0 +1,37 @@
+"""Language choice: the person's saved choice, then a cookie, then Accept-Language."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "myhealth_lang"
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(g, "language_override", None)
+    if chosen in languages:
+        return chosen
+    user = current_user if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False) and user.language in languages:
+        return user.language
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def language_context():
+        from flask_babel import get_locale
+
+        current = str(get_locale() or "en")
+        other = "cy" if current == "en" else "en"
+        return {
+            "html_lang": current,
+            "other_language": other,
+            "other_language_name": LANGUAGE_NAMES[other],
+        }

@@ -1,0 +1,191 @@
+"""Request plumbing: the access guard, the session user loader, error pages, asset route."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from myhealth.access import policy
+from myhealth.config import PROJECT_ROOT
+from myhealth.errors import DomainError
+from myhealth.extensions import db, login
+
+log = logging.getLogger(__name__)
+
+# Endpoints that are not views of ours but must stay open.
+PUBLIC_ENDPOINTS = frozenset({"static", "assets"})
+
+
+def client_address() -> str:
+    return request.remote_addr or ""
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths are followed after sign-in or a language switch."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def endpoint_access(app: Flask, endpoint: str) -> str | None:
+    if endpoint in PUBLIC_ENDPOINTS:
+        return "public"
+    view = app.view_functions.get(endpoint)
+    return policy.declared_access(view) if view else None
+
+
+@login.user_loader
+def _load_user(session_id: str):
+    from myhealth.accounts.services import load_session_user
+
+    user, expired = load_session_user(db.session, session_id, current_app.config)
+    if expired:
+        g.session_expired = True
+    return user
+
+
+def init_app(app: Flask) -> None:
+    assets_dir = PROJECT_ROOT / "static" / "assets"
+
+    @app.route("/assets/<path:filename>", endpoint="assets")
+    def assets(filename):
+        return send_from_directory(assets_dir, filename, max_age=3600)
+
+    @app.before_request
+    def access_guard():
+        endpoint = request.endpoint
+        if endpoint is None:
+            return None  # no such route: 404
+        access = endpoint_access(app, endpoint)
+        if access == "public":
+            return None
+        if access is None:
+            # Deny by default: a view that declares nothing is never served.
+            log.error("endpoint %s declares no access rule", endpoint)
+            abort(403)
+        if not current_user.is_authenticated:
+            if g.get("session_expired"):
+                db.session.commit()
+                flash(_("You were signed out because you were inactive. Sign in again."), "expired")
+            return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+        if policy.has_permission(current_user, access):
+            return None
+        if policy.needs_two_factor_first(current_user, access):
+            flash(_("Set up two-factor authentication before you can see patient data."), "info")
+            return redirect(url_for("accounts.two_factor_setup"))
+        abort(403)
+
+    @app.after_request
+    def commit_session_touch(response):
+        # Persist last-seen times and expiries that the user loader changed.
+        if db.session.dirty and response.status_code < 500:
+            db.session.commit()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    def render_error(status: int, heading: str, message: str):
+        return render_template(
+            "errors/error.html", status=status, heading=heading, message=message
+        ), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(
+            400,
+            _("Your session has expired"),
+            _("For your security, forms expire. Go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if exc.status == 404:
+            return page_not_found(exc)
+        if exc.status == 403:
+            return forbidden(exc)
+        return render_error(exc.status, _("Sorry, there is a problem"), str(exc.message))
+
+    @app.errorhandler(404)
+    def page_not_found(exc):
+        return render_error(
+            404,
+            _("Page not found"),
+            _(
+                "If you typed the web address, check it is correct. "
+                "If you pasted the web address, check you copied the entire address."
+            ),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        return render_error(
+            403,
+            _("You do not have access to this page"),
+            _("If you think you should have access, contact your GP practice or administrator."),
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(exc):
+        return render_error(
+            405, _("Sorry, there is a problem"), _("That action is not allowed here.")
+        )
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return render_error(413, _("The file is too large"), _("Choose a smaller file."))
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        return render_error(
+            429,
+            _("Too many attempts"),
+            _("You have tried too many times. Wait a minute, then try again."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        return render_error(
+            500,
+            _("Sorry, there is a problem with the service"),
+            _(
+                "Try again later. If you need medical help urgently, call 111 or, in an "
+                "emergency, 999."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(exc: HTTPException):
+        return render_error(exc.code or 500, _("Sorry, there is a problem"), exc.name)
+
+    @app.context_processor
+    def template_helpers():
+        return {"endpoint_access": lambda ep: endpoint_access(app, ep)}
+
+
+def sign_out_current_user() -> None:
+    logout_user()
