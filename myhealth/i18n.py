@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "myhealth_lang"
@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]  # the CLI and jobs speak English
     chosen = getattr(g, "language_override", None)
     if chosen in languages:
         return chosen

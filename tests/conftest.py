@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from myhealth import create_app
 from myhealth.accounts.models import Role, UserSession
@@ -153,23 +153,28 @@ def app(database_url, smtp_server, tmp_path_factory):
 
 @pytest.fixture
 def db(app):
-    """A session inside an outer transaction that is rolled back after the test."""
+    """The test's own session, inside an outer transaction rolled back after the test.
+
+    Requests get a fresh session per request (as in production) on the same connection, so
+    they see what the test set up; the test re-reads with db.refresh()/expire_all() after a
+    request. No app context stays pushed during the test, so each request has its own `g`.
+    """
     with app.app_context():
         connection = _db.engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        _db.session = scoped_session(
-            sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        )
-        try:
-            yield _db.session
-        finally:
-            _db.session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    original = _db.session
+    _db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+    test_session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield test_session
+    finally:
+        test_session.close()
+        _db.session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -180,24 +185,25 @@ def client(app, db):
 @pytest.fixture
 def query_counter(app):
     """Counts SQL statements sent to the database while the block runs."""
+    with app.app_context():
+        engine = _db.engine
 
     class Counter:
         def __init__(self):
             self.count = 0
 
         def __enter__(self):
-            event.listen(_db.engine, "before_cursor_execute", self._tick)
+            event.listen(engine, "before_cursor_execute", self._tick)
             self.count = 0
             return self
 
         def __exit__(self, *exc):
-            event.remove(_db.engine, "before_cursor_execute", self._tick)
+            event.remove(engine, "before_cursor_execute", self._tick)
 
         def _tick(self, *args, **kwargs):
             self.count += 1
 
-    with app.app_context():
-        yield Counter()
+    return Counter()
 
 
 # --- people and signed-in clients ------------------------------------------------------------
@@ -240,7 +246,7 @@ def sign_in_as(app, db, user):
     which tests/accounts covers end to end)."""
     device = UserSession(user_id=user.id, client_address="127.0.0.1", user_agent="pytest")
     db.add(device)
-    db.flush()
+    db.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(device.id)

@@ -1,4 +1,5 @@
-"""Plain factory functions for domain objects. Each takes the session and flushes."""
+"""Plain factory functions for domain objects. Each takes the session and commits, which
+in tests releases a savepoint: the outer transaction is still rolled back after the test."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def organisation(session, kind=OrganisationKind.GP_PRACTICE, name=None, **values
         **values,
     )
     session.add(org)
-    session.flush()
+    session.commit()
     return org
 
 
@@ -55,7 +56,7 @@ def patient(session, org=None, **values) -> Patient:
         **values,
     )
     session.add(p)
-    session.flush()
+    session.commit()
     return p
 
 
@@ -86,5 +87,5 @@ def user(
         u.totp_secret = pyotp.random_base32()
         u.totp_enabled_at = utcnow()
     session.add(u)
-    session.flush()
+    session.commit()
     return u

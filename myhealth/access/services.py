@@ -98,7 +98,9 @@ def verify_chain(session: Session, progress=None) -> ChainReport:
     prev = GENESIS_HASH
     checked = 0
     total = session.scalar(select(func.count(AuditEvent.id))) or 0
-    rows = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    # populate_existing: compare what is stored now, not what this session cached earlier.
+    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(populate_existing=True)
+    rows = session.execute(stmt).scalars()
     for event in rows.yield_per(1000):
         checked += 1
         if event.prev_hash != prev:

@@ -1,0 +1,58 @@
+"""Every read of patient data is audited once per request, and the patient can see it."""
+
+from sqlalchemy import select
+
+from myhealth.access.models import AuditEvent
+
+
+def reads_of(db, patient):
+    db.expire_all()
+    return db.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.patient_id == patient.id, AuditEvent.action == "patient.read")
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def test_clinician_view_of_a_patient_is_audited_and_shown_to_the_patient(db, world, signed_in):
+    clinician = signed_in(world.clinician)
+    before = len(reads_of(db, world.patient))
+    page = clinician.get(f"/clinician/patients/{world.patient.id}")
+    assert page.status_code == 200
+    assert world.patient.formatted_nhs_number in page.get_data(as_text=True)
+    reads = reads_of(db, world.patient)
+    assert len(reads) == before + 1
+    entry = reads[-1]
+    assert (entry.actor_user_id, entry.actor_role, entry.purpose) == (
+        world.clinician.id,
+        "clinician",
+        "direct care",
+    )
+    assert entry.actor_organisation_name == world.practice.name
+
+    patient = signed_in(world.patient_user)
+    html = patient.get("/your-record/who-has-viewed").get_data(as_text=True)
+    assert world.clinician.display_name in html
+    assert world.practice.name in html
+    assert "Your care" in html
+
+
+def test_homepage_view_writes_one_audit_entry_per_request(db, world, signed_in):
+    patient = signed_in(world.patient_user)
+    before = len(reads_of(db, world.patient))
+    patient.get("/home")
+    patient.get("/home")
+    assert len(reads_of(db, world.patient)) == before + 2
+
+
+def test_refused_reads_are_not_recorded_as_reads(db, world, signed_in):
+    other = signed_in(world.other_clinician)
+    before = len(reads_of(db, world.patient))
+    assert other.get(f"/clinician/patients/{world.patient.id}").status_code == 404
+    assert len(reads_of(db, world.patient)) == before
+
+
+def test_a_patient_sees_only_reads_of_their_own_record(db, world, signed_in):
+    signed_in(world.other_clinician).get(f"/clinician/patients/{world.other_patient.id}")
+    html = signed_in(world.patient_user).get("/your-record/who-has-viewed").get_data(as_text=True)
+    assert world.other_clinician.display_name not in html

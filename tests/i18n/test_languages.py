@@ -1,0 +1,99 @@
+"""English and Welsh: the language follows the person's choice, then the browser."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from tests.accounts.helpers import post_form
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "myhealth" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+
+
+def lang_of(html: str) -> str:
+    import re
+
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_browser_language_decides_without_a_choice(client):
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    welsh = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
+    assert lang_of(english.get_data(as_text=True)) == "en"
+    welsh_html = welsh.get_data(as_text=True)
+    assert lang_of(welsh_html) == "cy"
+    assert "Create an account" not in welsh_html  # really translated, not just labelled
+
+
+def test_language_switch_persists_and_beats_the_browser(client):
+    switched = client.get("/language/cy?next=/sign-in")
+    assert switched.status_code == 302
+    assert switched.headers["Location"].endswith("/sign-in")
+    page = client.get("/sign-in", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert lang_of(page) == "cy"
+    assert 'hreflang="en"' in page  # the switch offers English back
+
+
+def test_switch_refuses_offsite_redirects_and_unknown_languages(client):
+    assert client.get("/language/cy?next=https://evil.example").headers["Location"] == "/"
+    assert client.get("/language/cy?next=//evil.example").headers["Location"] == "/"
+    assert client.get("/language/fr").headers["Location"] == "/"
+
+
+def test_signed_in_choice_follows_the_person_to_a_new_device(db, world, signed_in):
+    first = signed_in(world.patient_user)
+    first.get("/language/cy")
+    db.refresh(world.patient_user)
+    assert world.patient_user.language == "cy"
+    other_device = signed_in(world.patient_user)
+    html = other_device.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert lang_of(html) == "cy"
+
+
+def test_errors_are_translated_too(client):
+    client.get("/language/cy")
+    response = post_form(client, "/sign-in", {"email": "", "password": ""})
+    html = response.get_data(as_text=True)
+    assert "nhsuk-error-summary" in html
+    assert "Enter your email address" not in html
+
+
+def test_welsh_catalogue_is_complete_and_up_to_date(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as fh:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    with CATALOGUE.open("rb") as fh:
+        catalogue = read_po(fh)
+    have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue if m.id}
+    missing = sorted(wanted - set(have))
+    assert not missing, f"run `make translations-update` and translate: {missing[:10]}"
+    untranslated = [
+        mid
+        for mid in wanted
+        if have[mid].fuzzy
+        or not all(have[mid].string if isinstance(have[mid].string, tuple) else (have[mid].string,))
+    ]
+    assert not untranslated, f"untranslated or fuzzy Welsh messages: {untranslated[:10]}"
