@@ -62,6 +62,10 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # WAL lets readers and the one writer work at once; NORMAL sync is durable in WAL
+        # mode except on power loss, the usual trade-off for a single-server SQLite site.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -10,7 +10,8 @@ from flask_wtf import CSRFProtect
 
 from myhealth.database import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit, so a page rendered after saving does not re-query them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login = LoginManager()
 csrf = CSRFProtect()

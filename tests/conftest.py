@@ -148,7 +148,24 @@ def app(database_url, smtp_server, tmp_path_factory):
     with app.app_context():
         upgrade()
         _db.engine.dispose()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def extra_app(database_url, smtp_server, tmp_path):
+    """Another app on the same database with different settings; its engine is disposed."""
+    made = []
+
+    def build(**overrides):
+        made.append(make_app(database_url, smtp_server[1], tmp_path, **overrides))
+        return made[-1]
+
+    yield build
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
 
 
 @pytest.fixture
@@ -164,7 +181,9 @@ def db(app):
     outer = connection.begin()
     original = _db.session
     _db.session = scoped_session(
-        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
     )
     test_session = Session(bind=connection, join_transaction_mode="create_savepoint")
     try:

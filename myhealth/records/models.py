@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
@@ -23,6 +23,15 @@ class Gender(enum.StrEnum):
 
 class Patient(db.Model):
     __tablename__ = "patient"
+    # The clinician's patient list filters by organisation and sorts by name.
+    __table_args__ = (
+        Index(
+            "ix_patient_organisation_name",
+            "registered_organisation_id",
+            "family_name",
+            "given_name",
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
@@ -34,7 +43,7 @@ class Patient(db.Model):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     registered_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("organisation.id"), index=True
+        ForeignKey("organisation.id")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -10,7 +10,6 @@ from myhealth.accounts.models import Role, UserSession
 from myhealth.database import utcnow
 from tests import factories
 from tests.accounts.helpers import errors, post_form
-from tests.conftest import make_app
 
 
 def sign_in(client, user, password=factories.PASSWORD):
@@ -52,11 +51,8 @@ def test_account_locks_after_repeated_failures_and_the_owner_is_emailed(
     assert sign_in(client, user).status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_account(database_url, smtp_server, tmp_path, db, world):
-    limited = make_app(
-        database_url,
-        smtp_server[1],
-        tmp_path,
+def test_sign_in_is_rate_limited_per_account(extra_app, db, world):
+    limited = extra_app(
         RATELIMIT_ENABLED=True,
         SIGNIN_LIMIT_PER_ACCOUNT="3 per minute",
         SIGNIN_LIMIT_PER_IP="100 per minute",
@@ -72,11 +68,8 @@ def test_sign_in_is_rate_limited_per_account(database_url, smtp_server, tmp_path
     assert sign_in(client, world.other_patient_user).status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_address(database_url, smtp_server, tmp_path, db, world):
-    limited = make_app(
-        database_url,
-        smtp_server[1],
-        tmp_path,
+def test_sign_in_is_rate_limited_per_address(extra_app, db, world):
+    limited = extra_app(
         RATELIMIT_ENABLED=True,
         SIGNIN_LIMIT_PER_IP="2 per minute",
         LOCKOUT_THRESHOLD=50,

@@ -7,6 +7,7 @@ from myhealth.accounts.models import Role, User
 from myhealth.cli import main
 from myhealth.demo import DEMO_CLINICIAN_EMAIL, DEMO_PASSWORD, DEMO_PATIENT_EMAIL
 from myhealth.directory.models import Organisation, OrganisationKind, Practitioner
+from myhealth.extensions import db as _db
 from myhealth.records.models import Patient
 
 
@@ -150,5 +151,7 @@ def test_healthz_reports_an_unreachable_database(smtp_server, tmp_path):
         SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}},
     )
     response = broken.test_client().get("/healthz")
+    with broken.app_context():
+        _db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unavailable"}

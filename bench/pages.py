@@ -1,0 +1,131 @@
+"""Page times as ratios to /healthz served the same way, measured side by side in one run.
+
+    python -m bench.pages [--quick]
+
+Prints one JSON object per line: {"metric", "value", "unit", "target", "ok"}. Uses a
+throwaway SQLite database seeded with the demo, plus extra patients for the clinician list
+so its time can be compared at two sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+
+def _timed(client, path: str, repeats: int) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(samples)
+
+
+def _sign_in(app, email: str):
+    from myhealth.accounts.models import User, UserSession
+    from myhealth.extensions import db
+
+    with app.app_context():
+        user = db.session.query(User).filter_by(email=email).one()
+        device = UserSession(user_id=user.id, client_address="127.0.0.1", user_agent="bench")
+        db.session.add(device)
+        db.session.commit()
+        device_id = str(device.id)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = device_id
+    return client
+
+
+def _add_patients(app, count: int) -> None:
+    from myhealth.demo import test_range_nhs_numbers
+    from myhealth.directory.models import Organisation
+    from myhealth.extensions import db
+    from myhealth.records.models import Patient
+
+    with app.app_context():
+        org = db.session.query(Organisation).filter_by(ods_code="Y90001").one()
+        for n in test_range_nhs_numbers(count + 200)[200:]:
+            db.session.add(
+                Patient(
+                    nhs_number=n,
+                    given_name="Bench",
+                    family_name=f"P{n}",
+                    birth_date=date(1970, 1, 1),
+                    registered_organisation_id=org.id,
+                )
+            )
+        db.session.commit()
+
+
+def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
+    print(
+        json.dumps(
+            {"metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
+        ),
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, under a minute")
+    args = parser.parse_args()
+    repeats = 15 if args.quick else 60
+    extra = 2000 if args.quick else 10000
+
+    from flask_migrate import upgrade
+
+    from myhealth import create_app, demo
+    from myhealth.extensions import db
+
+    tmp = Path(tempfile.mkdtemp(prefix="myhealth-bench-"))
+    app = create_app(
+        {
+            "ENVIRONMENT": "test",
+            "INSTANCE_DIR": str(tmp),
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        demo.seed(db.session)
+        db.session.commit()
+    anonymous = app.test_client()
+    patient = _sign_in(app, demo.DEMO_PATIENT_EMAIL)
+    clinician = _sign_in(app, demo.DEMO_CLINICIAN_EMAIL)
+
+    for client, path in ((anonymous, "/healthz"), (patient, "/home"), (clinician, "/clinician/")):
+        _timed(client, path, 3)  # warm up
+    base = _timed(anonymous, "/healthz", repeats)
+    pages = {
+        "landing": (anonymous, "/"),
+        "sign_in_page": (anonymous, "/sign-in"),
+        "patient_home": (patient, "/home"),
+        "clinician_workspace_small": (clinician, "/clinician/"),
+    }
+    results = {name: _timed(c, p, repeats) / base for name, (c, p) in pages.items()}
+    for name, ratio in results.items():
+        # Budgets: a public page renders templates only; a signed-in page also loads the
+        # session and writes an audit entry (a commit) on every request.
+        budget = 10 if name in {"landing", "sign_in_page"} else 20
+        emit(f"{name}_vs_healthz", ratio, "ratio", f"< {budget}", ratio < budget)
+
+    _add_patients(app, extra)
+    large = _timed(clinician, "/clinician/", repeats) / base
+    emit("clinician_workspace_large_vs_healthz", large, "ratio", "< 20", large < 20)
+    growth = large / results["clinician_workspace_small"]
+    emit(f"clinician_workspace_{extra}_more_patients_vs_demo", growth, "ratio", "< 2", growth < 2)
+
+
+if __name__ == "__main__":
+    main()
