@@ -65,6 +65,13 @@ def create_app(config: dict | None = None) -> Flask:
     for module_name in WIDGET_MODULES:
         importlib.import_module(module_name)
 
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:
+        # Behind a load balancer: trust its X-Forwarded-For/-Proto for client address and HTTPS.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     security.init_app(app)
     i18n.init_app(app)
     web.init_app(app)

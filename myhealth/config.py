@@ -76,6 +76,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "cy"),
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "TRUSTED_PROXIES": int(env.get("MYHEALTH_TRUSTED_PROXIES", "0")),
     }
     if environment in {"development", "test"}:
         # Plain local http: cookies cannot be Secure or the browser drops them.

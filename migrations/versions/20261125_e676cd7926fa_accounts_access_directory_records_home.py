@@ -88,6 +88,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_user_account_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_user_account_patient_id_patient')),
+    sa.CheckConstraint("(role = 'patient' AND patient_id IS NOT NULL AND organisation_id IS NULL) OR (role <> 'patient' AND organisation_id IS NOT NULL AND patient_id IS NULL)", name=op.f('ck_user_account_role_links')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email')),
     sa.UniqueConstraint('patient_id', name=op.f('uq_user_account_patient_id'))

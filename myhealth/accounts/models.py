@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
@@ -27,6 +27,14 @@ class Role(enum.StrEnum):
 
 class User(db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (
+        # A patient account is one patient's; a staff account always has an organisation.
+        CheckConstraint(
+            "(role = 'patient' AND patient_id IS NOT NULL AND organisation_id IS NULL)"
+            " OR (role <> 'patient' AND organisation_id IS NOT NULL AND patient_id IS NULL)",
+            name="role_links",
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     email: Mapped[str] = mapped_column(String(254), unique=True)

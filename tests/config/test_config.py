@@ -67,3 +67,13 @@ def test_development_generates_a_local_secret_once(monkeypatch, tmp_path):
     assert first == second and len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert load_config({"INSTANCE_DIR": tmp_path})["SESSION_COOKIE_SECURE"] is False
+
+
+def test_behind_a_trusted_proxy_https_is_recognised_for_hsts(extra_app):
+    proxied = extra_app(TRUSTED_PROXIES=1)
+    response = proxied.test_client().get(
+        "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    )
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    direct = extra_app().test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in direct.headers  # untrusted header ignored
