@@ -168,3 +168,88 @@ def audit_verify() -> None:
         f"({report.checked} entries checked).",
         1,
     )
+
+
+@main.command("import-fhir")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_fhir(files: tuple[str, ...]) -> None:
+    """Import FHIR R4 bundles or resources; each file is all or nothing."""
+    from collections import Counter
+    from pathlib import Path
+
+    from myhealth.extensions import db
+    from myhealth.records.fhir_import import ImportRefused, ImportReport, import_document
+
+    total = ImportReport()
+    refused: list[str] = []
+    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
+    for number, name in enumerate(files, start=1):
+        path = Path(name)
+        label = f"[{number}/{len(files)}] {path.name}"
+
+        def progress(done: int, count: int, label=label) -> None:
+            click.echo(f"\r{label}: {done}/{count} resources", nl=False, err=True)
+
+        try:
+            report = import_document(db.session, path.read_bytes(), source=path.name,
+                                     max_bytes=max_bytes, progress=progress)
+            db.session.commit()
+        except ImportRefused as exc:
+            db.session.rollback()
+            refused.append(path.name)
+            click.echo(f"\r{label}: refused, nothing stored: {exc}", err=True)
+            continue
+        total.merge(report)
+        click.echo(f"\r{label}: {report.total} resources ({sum(report.stored.values())} new, "
+                   f"{sum(report.updated.values())} updated, "
+                   f"{sum(report.unchanged.values())} unchanged)", err=True)
+    click.echo("Summary")
+    stored = Counter(total.stored) + Counter(total.updated)
+    for rtype, count in sorted(stored.items()):
+        click.echo(f"  stored  {rtype}: {count}")
+    for rtype, count in sorted(total.unchanged.items()):
+        click.echo(f"  unchanged  {rtype}: {count}")
+    for rtype, count in sorted(total.skipped.items()):
+        click.echo(f"  skipped  {rtype}: {count}")
+    click.echo(f"  patients: {len(total.patients)}")
+    click.echo(f"  files refused: {len(refused)}" + (f" ({', '.join(refused)})" if refused else ""))
+    if refused:
+        sys.exit(1)
+
+
+@main.command("export-fhir")
+@click.argument("patient", required=False)
+@click.option("--all", "all_dir", type=click.Path(file_okay=False),
+              help="Write one Bundle per patient into this folder (a full backup).")
+@with_appcontext
+def export_fhir(patient: str | None, all_dir: str | None) -> None:
+    """Write a patient's record (by NHS number or id) as a FHIR Bundle to standard output."""
+    import json
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from myhealth.extensions import db
+    from myhealth.records.fhir_export import find_patient, patient_bundle
+    from myhealth.records.models import Patient
+
+    if bool(patient) == bool(all_dir):
+        _fail("give either an NHS number or patient id, or --all DIR", 2)
+    if patient:
+        found = find_patient(db.session, patient)
+        if found is None:
+            _fail(f"no patient with NHS number or id {patient}", 1)
+        click.echo(json.dumps(patient_bundle(db.session, found), indent=2))
+        return
+    folder = Path(all_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    count = db.session.scalar(select(func.count(Patient.id))) or 0
+    done = 0
+    for found in db.session.scalars(select(Patient).order_by(Patient.id)).yield_per(100):
+        bundle = patient_bundle(db.session, found)
+        (folder / f"{found.id}.json").write_text(json.dumps(bundle, indent=1))
+        done += 1
+        if done % 10 == 0 or done == count:
+            click.echo(f"\rexported {done}/{count} patients", nl=False, err=True)
+    click.echo(f"\nWrote {done} bundles to {folder}", err=True)

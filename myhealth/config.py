@@ -76,6 +76,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "cy"),
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "IMPORT_MAX_BYTES": int(env.get("MYHEALTH_IMPORT_MAX_BYTES", str(50 * 1000 * 1000))),
         "TRUSTED_PROXIES": int(env.get("MYHEALTH_TRUSTED_PROXIES", "0")),
     }
     if environment in {"development", "test"}:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from myhealth import create_app
@@ -138,6 +140,25 @@ def make_app(database_url, smtp_url, tmp_path, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@pytest.fixture
+def scratch_database(database_url, tmp_path):
+    """An empty database of the same engine, separate from the suite's."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

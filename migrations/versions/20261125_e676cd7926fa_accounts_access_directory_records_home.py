@@ -37,10 +37,10 @@ def upgrade():
 
     op.create_table('patient',
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('nhs_number', sa.String(length=10), nullable=False),
+    sa.Column('nhs_number', sa.String(length=10), nullable=True),
     sa.Column('given_name', sa.String(length=100), nullable=False),
     sa.Column('family_name', sa.String(length=100), nullable=False),
-    sa.Column('birth_date', sa.Date(), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('gender', sa.Enum('female', 'male', 'other', 'unknown', name='gender', native_enum=False, length=16), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=False),
     sa.Column('postcode', sa.String(length=10), nullable=False),

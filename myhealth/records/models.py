@@ -6,7 +6,8 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
@@ -34,10 +35,11 @@ class Patient(db.Model):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
+    # Records imported from outside England and Wales may have no NHS number.
+    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100), index=True)
-    birth_date: Mapped[date] = mapped_column(Date)
+    birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, 16), default=Gender.UNKNOWN)
     address: Mapped[str] = mapped_column(String(300), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
@@ -56,4 +58,40 @@ class Patient(db.Model):
     @property
     def formatted_nhs_number(self) -> str:
         n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
+        return f"{n[:3]} {n[3:6]} {n[6:]}" if n else ""
+
+
+# JSONB on PostgreSQL (indexable, compact); JSON text elsewhere.
+FhirJSON = JSON().with_variant(JSONB(), "postgresql")
+
+
+class ClinicalResource(db.Model):
+    """One FHIR R4 resource as received (references resolved), with columns for search."""
+
+    __tablename__ = "clinical_resource"
+    __table_args__ = (
+        UniqueConstraint("resource_type", "fhir_id", name="uq_clinical_resource_type_id"),
+        # Record pages list one patient's resources of one type, newest first.
+        Index("ix_clinical_resource_patient_type_date", "patient_id", "resource_type",
+              "effective_at"),
+        Index("ix_clinical_resource_patient_code", "patient_id", "code_system", "code"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    resource_type: Mapped[str] = mapped_column(String(64))
+    fhir_id: Mapped[str] = mapped_column(String(64))
+    patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patient.id"))
+    # The patient reference as the source wrote it ("Patient/f001"), so a resource that
+    # arrives before its patient is linked when the patient is imported.
+    subject_ref: Mapped[str | None] = mapped_column(String(140), index=True)
+    code_system: Mapped[str | None] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(64))
+    display: Mapped[str | None] = mapped_column(String(500))
+    effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str | None] = mapped_column(String(32))
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+    last_updated: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    content: Mapped[dict] = mapped_column(FhirJSON)
+
+    patient: Mapped[Patient | None] = relationship()
