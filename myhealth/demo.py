@@ -1,5 +1,6 @@
 """A realistic, deterministic demo: practices, a national service, pharmacies, a hospital,
-practitioners, 60 patients with valid test-range NHS numbers, and demo sign-ins.
+practitioners, 60 patients with valid test-range NHS numbers (each with a FHIR health record,
+stored through the importer), and demo sign-ins.
 
 Seeding is idempotent: every object is found by its natural key before it is created.
 """
@@ -20,6 +21,8 @@ from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User
 from myhealth.database import utcnow
 from myhealth.directory.models import Organisation, OrganisationKind, Practitioner
+from myhealth.records.demo_records import build_record
+from myhealth.records.fhir_import import import_document
 from myhealth.records.models import Gender, Patient
 
 SEED = 2026
@@ -234,6 +237,42 @@ def _get_or_create(session: Session, model, lookup: dict, **values):
     return obj, True
 
 
+def _staff_names(session: Session) -> dict:
+    """Each organisation's staff as patients see them on their record: "Dr Nia Evans"."""
+    names: dict = {}
+    for person in session.scalars(select(Practitioner).order_by(Practitioner.gmc_or_nmc_number)):
+        doctor = person.profession == "General practitioner"
+        name = f"{person.given_name} {person.family_name}"
+        names.setdefault(person.organisation_id, []).append(
+            f"Dr {name}" if doctor else f"{name} ({person.profession.lower()})"
+        )
+    return {
+        org: sorted(staff, key=lambda n: not n.startswith("Dr ")) for org, staff in names.items()
+    }
+
+
+def seed_records(session: Session, patients: list[Patient], demo_patient: Patient) -> bool:
+    """Every demo patient's health record, stored through the FHIR import like real data.
+
+    True when anything was stored or changed; a second run finds it all unchanged.
+    """
+    organisations = {o.id: o for o in session.scalars(select(Organisation))}
+    staff = _staff_names(session)
+    changed = False
+    for patient in patients:
+        practice = organisations[patient.registered_organisation_id]
+        bundle = build_record(
+            patient,
+            practice_ods=practice.ods_code,
+            practice_name=practice.name,
+            clinicians=staff.get(practice.id, ()),
+            rich=patient is demo_patient,
+        )
+        report = import_document(session, bundle, source="demo")
+        changed |= bool(report.stored or report.updated)
+    return changed
+
+
 def seed(session: Session) -> DemoLogins:
     rng = random.Random(SEED)
     created_any = False
@@ -313,6 +352,7 @@ def seed(session: Session) -> DemoLogins:
     demo_patient = patients[0]
     riverside = orgs["Y90001"]
     demo_patient.registered_organisation_id = riverside.id
+    created_any |= seed_records(session, patients, demo_patient)
     password_hash = None
 
     def user(email: str, **values) -> User:
