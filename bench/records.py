@@ -48,12 +48,14 @@ def synthetic_patients(count: int, offset: int):
     for nhs in demo.test_range_nhs_numbers(offset + count)[offset:]:
         female = rng.random() < 0.52
         yield Patient(
-            id=uuid.uuid5(_NAMESPACE, nhs), nhs_number=nhs,
+            id=uuid.uuid5(_NAMESPACE, nhs),
+            nhs_number=nhs,
             given_name=rng.choice(demo.GIVEN_FEMALE if female else demo.GIVEN_MALE),
             family_name=rng.choice(demo.FAMILY),
             birth_date=date(2026, 1, 1) - timedelta(days=rng.randint(18 * 365, 92 * 365)),
             gender=Gender.FEMALE if female else Gender.MALE,
-            address=f"{rng.randint(1, 140)} {rng.choice(demo.STREETS)}", postcode="LS1 4AB",
+            address=f"{rng.randint(1, 140)} {rng.choice(demo.STREETS)}",
+            postcode="LS1 4AB",
             phone="",
         )
 
@@ -61,8 +63,7 @@ def synthetic_patients(count: int, offset: int):
 def record(patient, *, rich: bool = False) -> dict:
     from myhealth.records.demo_records import build_record
 
-    return build_record(patient, practice_ods=PRACTICE[0], practice_name=PRACTICE[1],
-                        rich=rich)
+    return build_record(patient, practice_ods=PRACTICE[0], practice_name=PRACTICE[1], rich=rich)
 
 
 def parse_only(raw: bytes) -> int:
@@ -93,17 +94,37 @@ def home_readings(patient_ref: str, nhs: str, count: int) -> list[dict]:
         code, display, unit, ucum, typical, spread = HOME_READINGS[n % len(HOME_READINGS)]
         when = start - timedelta(hours=12 * (n // len(HOME_READINGS)), minutes=n % 7)
         rid = str(uuid.uuid5(_NAMESPACE, f"{nhs}/home/{n}"))
-        entries.append({"fullUrl": f"urn:uuid:{rid}", "resource": {
-            "resourceType": "Observation", "id": rid, "status": "final",
-            "category": [{"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "vital-signs"}]}],
-            "code": {"coding": [{"system": "http://loinc.org", "code": code,
-                                 "display": display}]},
-            "subject": {"reference": patient_ref}, "effectiveDateTime": when.isoformat(),
-            "valueQuantity": {"value": round(rng.gauss(typical, spread), 1), "unit": unit,
-                              "system": "http://unitsofmeasure.org", "code": ucum},
-        }})
+        entries.append(
+            {
+                "fullUrl": f"urn:uuid:{rid}",
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": rid,
+                    "status": "final",
+                    "category": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                    "code": "vital-signs",
+                                }
+                            ]
+                        }
+                    ],
+                    "code": {
+                        "coding": [{"system": "http://loinc.org", "code": code, "display": display}]
+                    },
+                    "subject": {"reference": patient_ref},
+                    "effectiveDateTime": when.isoformat(),
+                    "valueQuantity": {
+                        "value": round(rng.gauss(typical, spread), 1),
+                        "unit": unit,
+                        "system": "http://unitsofmeasure.org",
+                        "code": ucum,
+                    },
+                },
+            }
+        )
     return entries
 
 
@@ -114,13 +135,15 @@ def make_app():
     from myhealth.extensions import db
 
     tmp = Path(tempfile.mkdtemp(prefix="myhealth-bench-records-"))
-    app = create_app({
-        "ENVIRONMENT": "test",
-        "INSTANCE_DIR": str(tmp),
-        "SECRET_KEY": "bench-" + "x" * 40,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "ENVIRONMENT": "test",
+            "INSTANCE_DIR": str(tmp),
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         upgrade()
         db.session.commit()
@@ -150,8 +173,7 @@ def bench_import(app, count: int) -> None:
     emit("fhir_parse_only_resources_per_second", parse_rate, "resources/s", "reported", True)
     emit("fhir_import_resources_per_second", import_rate, "resources/s", "reported", True)
     ratio = import_rate / parse_rate
-    emit(f"fhir_import_vs_parse_only_rate_{count}_records", ratio, "ratio", ">= 0.4",
-         ratio >= 0.4)
+    emit(f"fhir_import_vs_parse_only_rate_{count}_records", ratio, "ratio", ">= 0.4", ratio >= 0.4)
 
 
 def _store_patient(app, bundle: dict, email: str) -> uuid.UUID:
@@ -162,8 +184,15 @@ def _store_patient(app, bundle: dict, email: str) -> uuid.UUID:
     with app.app_context():
         report = import_document(db.session, bundle, source="bench")
         (patient_id,) = report.patients
-        db.session.add(User(email=email, password_hash="!bench-no-password", role=Role.PATIENT,
-                            display_name="Bench patient", patient_id=patient_id))
+        db.session.add(
+            User(
+                email=email,
+                password_hash="!bench-no-password",
+                role=Role.PATIENT,
+                display_name="Bench patient",
+                patient_id=patient_id,
+            )
+        )
         db.session.commit()
         return patient_id
 
@@ -211,8 +240,9 @@ def bench_summary(app, repeats: int) -> None:
     small_patient, large_patient = synthetic_patients(2, 7000)
     small = trimmed(record(small_patient, rich=True), SMALL)
     large = trimmed(record(large_patient, rich=True), SMALL)
-    large["entry"] += home_readings(f"Patient/{large_patient.id}", large_patient.nhs_number,
-                                    LARGE - SMALL)
+    large["entry"] += home_readings(
+        f"Patient/{large_patient.id}", large_patient.nhs_number, LARGE - SMALL
+    )
     assert len(small["entry"]) == SMALL and len(large["entry"]) == LARGE
     timers = {}
     for name, bundle in (("small", small), ("large", large)):
@@ -231,8 +261,9 @@ def bench_summary(app, repeats: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
     args = parser.parse_args()
     app = make_app()

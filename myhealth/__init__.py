@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "myhealth.accounts.views:bp",
     "myhealth.access.views:bp",
     "myhealth.clinician.views:bp",
+    "myhealth.records.views:bp",
 )
 
 # Each domain registers its own homepage widgets.

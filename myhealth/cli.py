@@ -192,8 +192,13 @@ def import_fhir(files: tuple[str, ...]) -> None:
             click.echo(f"\r{label}: {done}/{count} resources", nl=False, err=True)
 
         try:
-            report = import_document(db.session, path.read_bytes(), source=path.name,
-                                     max_bytes=max_bytes, progress=progress)
+            report = import_document(
+                db.session,
+                path.read_bytes(),
+                source=path.name,
+                max_bytes=max_bytes,
+                progress=progress,
+            )
             db.session.commit()
         except ImportRefused as exc:
             db.session.rollback()
@@ -201,9 +206,12 @@ def import_fhir(files: tuple[str, ...]) -> None:
             click.echo(f"\r{label}: refused, nothing stored: {exc}", err=True)
             continue
         total.merge(report)
-        click.echo(f"\r{label}: {report.total} resources ({sum(report.stored.values())} new, "
-                   f"{sum(report.updated.values())} updated, "
-                   f"{sum(report.unchanged.values())} unchanged)", err=True)
+        click.echo(
+            f"\r{label}: {report.total} resources ({sum(report.stored.values())} new, "
+            f"{sum(report.updated.values())} updated, "
+            f"{sum(report.unchanged.values())} unchanged)",
+            err=True,
+        )
     click.echo("Summary")
     stored = Counter(total.stored) + Counter(total.updated)
     for rtype, count in sorted(stored.items()):
@@ -220,8 +228,12 @@ def import_fhir(files: tuple[str, ...]) -> None:
 
 @main.command("export-fhir")
 @click.argument("patient", required=False)
-@click.option("--all", "all_dir", type=click.Path(file_okay=False),
-              help="Write one Bundle per patient into this folder (a full backup).")
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False),
+    help="Write one Bundle per patient into this folder (a full backup).",
+)
 @with_appcontext
 def export_fhir(patient: str | None, all_dir: str | None) -> None:
     """Write a patient's record (by NHS number or id) as a FHIR Bundle to standard output."""

@@ -38,10 +38,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         "clinician:workspace:read",
         "clinician:patient:read",
         "record:patient:read",
+        "record:import:create",
     },
     Role.ADMIN: ACCOUNT_PERMISSIONS
     | {
         "admin:staff:read",
+        "record:import:create",
     },
 }
 

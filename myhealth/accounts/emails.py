@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from myhealth.accounts import services
 from myhealth.accounts.models import User
@@ -36,12 +37,16 @@ def send_unmatched(email: str) -> None:
 
 
 def send_locked(user: User, minutes: int) -> None:
-    body = _(
+    body = ngettext(
         "Hello %(name)s,\n\n"
-        "Your myhealth account was locked for %(minutes)s minutes after several failed attempts "
+        "Your myhealth account was locked for %(num)s minute after several failed attempts "
         "to sign in. If this was not you, someone may know your email address: when the lock "
         "ends, sign in and check your signed-in devices, or contact us.\n",
+        "Hello %(name)s,\n\n"
+        "Your myhealth account was locked for %(num)s minutes after several failed attempts "
+        "to sign in. If this was not you, someone may know your email address: when the lock "
+        "ends, sign in and check your signed-in devices, or contact us.\n",
+        minutes,
         name=user.display_name,
-        minutes=minutes,
     )
     send_email(current_app.config, user.email, _("Your account has been locked"), body)

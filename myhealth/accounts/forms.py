@@ -60,6 +60,15 @@ class SignUpForm(FlaskForm):
     dob_day = StringField(_l("Day"))
     dob_month = StringField(_l("Month"))
     dob_year = StringField(_l("Year"))
+    practice = SelectField(
+        _l("Your GP practice"),
+        description=_l(
+            "If we do not already hold a record for you, we will register you with this practice."
+        ),
+        validators=[DataRequired(_l("Select your GP practice"))],
+        validate_choice=True,
+    )
+
     email = EmailField(
         _l("Email address"),
         validators=[
@@ -86,15 +95,6 @@ class SignUpForm(FlaskForm):
             EqualTo("password", _l("Passwords do not match. Enter the same password twice")),
         ],
     )
-    practice = SelectField(
-        _l("Your GP practice"),
-        description=_l(
-            "If we do not already hold a record for you, we will register you with this practice."
-        ),
-        validators=[DataRequired(_l("Select your GP practice"))],
-        validate_choice=True,
-    )
-
     birth_date: date | None = None
 
     def validate_nhs_number(self, field):

@@ -320,17 +320,45 @@ def authenticate(
         raise SignInFailed("wrong password")
     if user.email_verified_at is None:
         raise EmailNotVerified(user)
-    user.failed_signins = 0
-    user.locked_until = None
+    # Failures are cleared only when sign-in completes (after any second factor), so
+    # guessing security codes counts towards the lock as much as guessing passwords.
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user, False
+
+
+def second_factor_failed(
+    session: Session,
+    user: User,
+    *,
+    lockout_threshold: int,
+    lockout_minutes: int,
+    client_address: str = "",
+) -> bool:
+    """Count a wrong security code like a wrong password; True when the account locks."""
+    user.failed_signins += 1
+    if user.failed_signins < lockout_threshold:
+        return False
+    user.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
+    user.failed_signins = 0
+    record_event(
+        session,
+        "account.locked",
+        actor=user,
+        purpose="sign-in",
+        outcome="failure",
+        detail="too many wrong security codes",
+        client_address=client_address,
+    )
+    return True
 
 
 def start_session(
     session: Session, user: User, *, client_address: str, user_agent: str, method: str
 ) -> UserSession:
     """A new signed-in device: a fresh id every time, so a sign-in rotates the session."""
+    user.failed_signins = 0
+    user.locked_until = None
     device = UserSession(
         user=user, client_address=client_address or "", user_agent=(user_agent or "")[:300]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 
 import pyotp
@@ -11,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from myhealth.access.services import record_event
-from myhealth.accounts import passwords
 from myhealth.accounts.models import RecoveryCode, User
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
@@ -72,13 +73,26 @@ def disable(session: Session, user: User) -> None:
     record_event(session, "2fa.disabled", actor=user, purpose="account security")
 
 
+def _recovery_digest(code: str) -> str:
+    # Codes carry 80 random bits, far beyond guessing even offline, so a fast hash is
+    # enough (a slow password hash made showing ten new codes take seconds).
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"myhealth-recovery:{normalised}".encode()).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()  # 16 characters, 80 bits
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
 def regenerate_recovery_codes(session: Session, user: User) -> list[str]:
     for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(old)
-    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
-        session.add(RecoveryCode(user_id=user.id, code_hash=passwords.hash_password(code)))
+        session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_digest(code)))
     session.flush()
+    record_event(session, "2fa.recovery_codes_issued", actor=user, purpose="account security")
     return codes
 
 
@@ -94,15 +108,15 @@ def verify_second_factor(
         ):
             user.totp_last_counter = counter
             return "totp"
-    normalised = code.lower().replace(" ", "")
-    if len(normalised) == 13 and normalised[6] == "-":
+    if len("".join(ch for ch in code if ch.isalnum())) == 16:
+        digest = _recovery_digest(code)
         unused = session.scalars(
             select(RecoveryCode).where(
                 RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
             )
         )
         for recovery in unused:
-            if passwords.verify_password(recovery.code_hash, normalised):
+            if secrets.compare_digest(recovery.code_hash, digest):
                 recovery.used_at = utcnow()
                 record_event(
                     session,

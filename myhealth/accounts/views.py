@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from myhealth.access.policy import public, requires
@@ -52,6 +53,14 @@ def _home_for(user: User) -> str:
         Role.CLINICIAN: url_for("clinician.workspace"),
         Role.ADMIN: url_for("accounts.staff"),
     }[user.role]
+
+
+def _locked_message(minutes: int) -> str:
+    return ngettext(
+        "Your account is locked after too many failed attempts. Try again in %(num)s minute.",
+        "Your account is locked after too many failed attempts. Try again in %(num)s minutes.",
+        minutes,
+    )
 
 
 def _mail_problem():
@@ -212,13 +221,7 @@ def sign_in():
             form.password.errors = [_("Enter a correct email address and password")]
         except services.AccountLocked:
             db.session.commit()
-            form.email.errors = [
-                _(
-                    "Your account is locked after too many failed attempts. Try again in "
-                    "%(minutes)s minutes.",
-                    minutes=config["LOCKOUT_MINUTES"],
-                )
-            ]
+            form.email.errors = [_locked_message(config["LOCKOUT_MINUTES"])]
         except services.EmailNotVerified:
             db.session.rollback()
             form.email.errors = [
@@ -231,13 +234,7 @@ def sign_in():
                     emails.send_locked(user, config["LOCKOUT_MINUTES"])
                 except MailNotSent:
                     current_app.logger.warning("lockout email to %s not sent", user.id)
-                form.email.errors = [
-                    _(
-                        "Your account is locked after too many failed attempts. Try again in "
-                        "%(minutes)s minutes.",
-                        minutes=config["LOCKOUT_MINUTES"],
-                    )
-                ]
+                form.email.errors = [_locked_message(config["LOCKOUT_MINUTES"])]
             elif user.two_factor_enabled:
                 db.session.commit()
                 next_url = session.get("next_after_signin")
@@ -275,7 +272,26 @@ def security_code():
                 db.session, user, form.code.data, client_address=client_address()
             )
         except InvalidInput as exc:
+            config = current_app.config
+            locked = services.second_factor_failed(
+                db.session,
+                user,
+                lockout_threshold=config["LOCKOUT_THRESHOLD"],
+                lockout_minutes=config["LOCKOUT_MINUTES"],
+                client_address=client_address(),
+            )
             db.session.commit()  # keep the failed attempt in the audit trail
+            if locked:
+                session.clear()
+                try:
+                    emails.send_locked(user, config["LOCKOUT_MINUTES"])
+                except MailNotSent:
+                    current_app.logger.warning("lockout email to %s not sent", user.id)
+                flash(
+                    _locked_message(config["LOCKOUT_MINUTES"]),
+                    "error",
+                )
+                return redirect(url_for("accounts.sign_in"))
             _apply_field_errors(form, exc)
         else:
             return _complete_sign_in(user, f"password and {method}")

@@ -32,8 +32,9 @@ def synthesised_patient(patient: Patient) -> dict:
     resource: dict = {"resourceType": "Patient", "id": str(patient.id)}
     if patient.nhs_number:
         resource["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": patient.nhs_number}]
-    resource["name"] = [{"use": "official", "family": patient.family_name,
-                         "given": patient.given_name.split()}]
+    resource["name"] = [
+        {"use": "official", "family": patient.family_name, "given": patient.given_name.split()}
+    ]
     if patient.gender:
         resource["gender"] = str(patient.gender)
     if patient.birth_date:
@@ -41,21 +42,37 @@ def synthesised_patient(patient: Patient) -> dict:
     if patient.phone:
         resource["telecom"] = [{"system": "phone", "value": patient.phone}]
     if patient.address or patient.postcode:
-        resource["address"] = [{"use": "home", "line": [patient.address] if patient.address
-                                else [], "postalCode": patient.postcode}]
+        resource["address"] = [
+            {
+                "use": "home",
+                "line": [patient.address] if patient.address else [],
+                "postalCode": patient.postcode,
+            }
+        ]
     if patient.registered_organisation is not None:
-        resource["generalPractitioner"] = [{"identifier": {
-            "system": ODS_SYSTEM, "value": patient.registered_organisation.ods_code},
-            "display": patient.registered_organisation.name}]
+        resource["generalPractitioner"] = [
+            {
+                "identifier": {
+                    "system": ODS_SYSTEM,
+                    "value": patient.registered_organisation.ods_code,
+                },
+                "display": patient.registered_organisation.name,
+            }
+        ]
     return resource
 
 
 def iter_resources(session: Session, patient: Patient) -> Iterator[dict]:
     """The patient's resources, then the shared ones they refer to (practitioners...)."""
     own = session.scalars(
-        select(ClinicalResource).where(ClinicalResource.patient_id == patient.id)
-        .order_by(ClinicalResource.resource_type != "Patient", ClinicalResource.resource_type,
-                  ClinicalResource.effective_at, ClinicalResource.fhir_id)
+        select(ClinicalResource)
+        .where(ClinicalResource.patient_id == patient.id)
+        .order_by(
+            ClinicalResource.resource_type != "Patient",
+            ClinicalResource.resource_type,
+            ClinicalResource.effective_at,
+            ClinicalResource.fhir_id,
+        )
     ).all()
     if not any(r.resource_type == "Patient" for r in own):
         yield synthesised_patient(patient)
@@ -66,12 +83,15 @@ def iter_resources(session: Session, patient: Patient) -> Iterator[dict]:
     have = {(r.resource_type, r.fhir_id) for r in own}
     wanted = sorted(refs - have)
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+        chunk = wanted[start : start + 500]
         shared = session.scalars(
-            select(ClinicalResource).where(
+            select(ClinicalResource)
+            .where(
                 ClinicalResource.patient_id.is_(None),
-                tuple_(ClinicalResource.resource_type, ClinicalResource.fhir_id).in_(chunk))
-            .order_by(ClinicalResource.resource_type, ClinicalResource.fhir_id))
+                tuple_(ClinicalResource.resource_type, ClinicalResource.fhir_id).in_(chunk),
+            )
+            .order_by(ClinicalResource.resource_type, ClinicalResource.fhir_id)
+        )
         for row in shared:
             yield row.content
 
@@ -99,11 +119,23 @@ def _entry_uuid(resource: dict) -> uuid.UUID:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"{resource['resourceType']}/{resource['id']}")
 
 
-def export_for(session: Session, actor, patient_id: uuid.UUID, *, client_address: str = "",
-               purpose: str = "download") -> dict:
+def export_for(
+    session: Session,
+    actor,
+    patient_id: uuid.UUID,
+    *,
+    client_address: str = "",
+    purpose: str = "download",
+) -> dict:
     """The actor's download of a record they may see; audited as one read."""
-    patient = get_patient_for(session, actor, patient_id, permission="record:patient:read",
-                              purpose=purpose, client_address=client_address)
+    patient = get_patient_for(
+        session,
+        actor,
+        patient_id,
+        permission="record:patient:read",
+        purpose=purpose,
+        client_address=client_address,
+    )
     return patient_bundle(session, patient)
 
 
@@ -120,6 +152,10 @@ def find_patient(session: Session, nhs_number_or_id: str) -> Patient | None:
             return found
     except ValueError:
         pass
-    pid = session.scalar(select(ClinicalResource.patient_id).where(
-        ClinicalResource.resource_type == "Patient", ClinicalResource.fhir_id == nhs_number_or_id))
+    pid = session.scalar(
+        select(ClinicalResource.patient_id).where(
+            ClinicalResource.resource_type == "Patient",
+            ClinicalResource.fhir_id == nhs_number_or_id,
+        )
+    )
     return session.get(Patient, pid) if pid else None

@@ -111,8 +111,11 @@ def display_name(resource_type: str, resource: dict) -> str | None:
 
 def patient_reference(resource: dict) -> str | None:
     for name in PATIENT_REFERENCE_FIELDS:
-        ref = (resource.get(name) or {}).get("reference") if isinstance(
-            resource.get(name), dict) else None
+        ref = (
+            (resource.get(name) or {}).get("reference")
+            if isinstance(resource.get(name), dict)
+            else None
+        )
         if isinstance(ref, str) and ref.startswith("Patient/"):
             return ref
     return None
@@ -161,18 +164,21 @@ def patient_demographics(resource: dict) -> dict:
     except ValueError:
         birth_date = None
     addresses = resource.get("address") or []
-    address = next((a for a in addresses if a.get("use") == "home"),
-                   addresses[0] if addresses else {})
-    phone = next((t.get("value") for t in resource.get("telecom") or []
-                  if t.get("system") == "phone"), "")
+    address = next(
+        (a for a in addresses if a.get("use") == "home"), addresses[0] if addresses else {}
+    )
+    phone = next(
+        (t.get("value") for t in resource.get("telecom") or [] if t.get("system") == "phone"), ""
+    )
     gender = resource.get("gender")
     return {
         "given_name": given[:100],
         "family_name": family[:100],
         "birth_date": birth_date,
         "gender": Gender(gender) if gender in {g.value for g in Gender} else None,
-        "address": ", ".join([*(address.get("line") or []), address.get("city") or ""]).strip(
-            ", ")[:300],
+        "address": ", ".join([*(address.get("line") or []), address.get("city") or ""]).strip(", ")[
+            :300
+        ],
         "postcode": (address.get("postalCode") or "")[:10],
         "phone": (phone or "")[:30],
     }

@@ -23,6 +23,8 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from myhealth.access.policy import may_access_patient
+from myhealth.access.services import record_event
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.records import fhir_fields
@@ -102,7 +104,8 @@ def parse_document(raw: bytes | str | dict, *, max_bytes: int) -> dict:
                     "",
                     "",
                     (
-                        f"the file is {size / 1_000_000:.1f} MB; the limit is {max_bytes / 1_000_000:.0f} MB"
+                        f"the file is {size / 1_000_000:.1f} MB; "
+                        f"the limit is {max_bytes / 1_000_000:.0f} MB"
                     ),
                 )
             ]
@@ -355,11 +358,15 @@ def _nhs_number(resource: dict) -> str | None:
     return None
 
 
-def _apply_demographics(session: Session, patient: Patient, resource: dict) -> None:
+def _apply_demographics(
+    session: Session, patient: Patient, resource: dict, *, registration: bool
+) -> None:
     details = fhir_fields.patient_demographics(resource)
     for name, value in details.items():
         if value not in (None, ""):
             setattr(patient, name, value)
+    if not registration:
+        return
     for gp in resource.get("generalPractitioner") or []:
         ident = gp.get("identifier") or {}
         if ident.get("system") == ODS_SYSTEM and ident.get("value"):
@@ -372,8 +379,14 @@ def _apply_demographics(session: Session, patient: Patient, resource: dict) -> N
                 patient.registered_organisation_id = org.id
 
 
-def _resolve_patients(session: Session, entries: list[_Entry]) -> dict[str, Patient]:
-    """Map "Patient/<id>" to a Patient row: by NHS number, then by earlier import, else new."""
+def _resolve_patients(
+    session: Session, entries: list[_Entry], actor, problems: list[Problem]
+) -> dict[str, Patient]:
+    """Map "Patient/<id>" to a Patient row: by NHS number, then by earlier import, else new.
+
+    With an actor (an upload through the web), only patients the actor cares for may be
+    touched, new patients join the actor's organisation, and registration never changes.
+    """
     patients: dict[str, Patient] = {}
     for entry in entries:
         if entry.resource_type != "Patient":
@@ -394,8 +407,23 @@ def _resolve_patients(session: Session, entries: list[_Entry]) -> dict[str, Pati
             )
         if patient is None:
             patient = Patient(nhs_number=nhs, given_name="", family_name="")
+            if actor is not None:
+                patient.registered_organisation_id = _actor_practice(actor)
             session.add(patient)
-        _apply_demographics(session, patient, entry.resource)
+        elif actor is not None and not may_access_patient(actor, patient, "record:patient:read"):
+            problems.append(
+                Problem(
+                    entry.index,
+                    "Patient",
+                    "identifier",
+                    (
+                        "this patient is not registered with your organisation; "
+                        "you cannot add to their record"
+                    ),
+                )
+            )
+            continue
+        _apply_demographics(session, patient, entry.resource, registration=actor is None)
         patients[ref] = patient
     session.flush()
     # References to patients imported earlier, or created here in the portal.
@@ -419,7 +447,41 @@ def _resolve_patients(session: Session, entries: list[_Entry]) -> dict[str, Pati
                 patients[f"Patient/{p.id}"] = p
         for ref, pid in found.items():
             patients[ref] = session.get(Patient, pid)
+    if actor is not None:
+        for entry in entries:
+            ref = fhir_fields.patient_reference(entry.resource)
+            if entry.resource_type == "Patient" or ref is None:
+                continue
+            patient = patients.get(ref)
+            if patient is None:
+                problems.append(
+                    Problem(
+                        entry.index,
+                        entry.resource_type,
+                        "subject",
+                        (f"{ref} is not on the system; include the Patient in the bundle"),
+                    )
+                )
+            elif not may_access_patient(actor, patient, "record:patient:read"):
+                problems.append(
+                    Problem(
+                        entry.index,
+                        entry.resource_type,
+                        "subject",
+                        (
+                            "this patient is not registered with your organisation; "
+                            "you cannot add to their record"
+                        ),
+                    )
+                )
     return patients
+
+
+def _actor_practice(actor):
+    organisation = getattr(actor, "organisation", None)
+    return (
+        organisation.id if organisation is not None and organisation.accepts_registrations else None
+    )
 
 
 def import_document(
@@ -429,11 +491,21 @@ def import_document(
     source: str = "",
     max_bytes: int = 50_000_000,
     progress: Callable[[int, int], None] | None = None,
+    actor=None,
+    client_address: str = "",
 ) -> ImportReport:
-    """Check then store one document in the caller's transaction. Raises ImportRefused."""
+    """Check then store one document in the caller's transaction. Raises ImportRefused,
+    after which the caller rolls back.
+
+    `actor` is given for uploads through the web: the import is then limited to patients
+    the actor may see (or new patients, who join the actor's organisation), existing shared
+    resources cannot be changed, and each patient written gets an audit entry. The CLI,
+    run by an operator on the server, imports without an actor.
+    """
     doc = parse_document(raw, max_bytes=max_bytes)
     entries, report = check_document(doc)
-    patients = _resolve_patients(session, entries)
+    problems: list[Problem] = []
+    patients = _resolve_patients(session, entries, actor, problems)
     now = utcnow()
     existing: dict[tuple[str, str], ClinicalResource] = {}
     by_type: dict[str, list[str]] = {}
@@ -448,6 +520,40 @@ def import_document(
                 )
             )
             existing.update({(r.resource_type, r.fhir_id): r for r in rows})
+
+    for entry in entries:
+        row = existing.get((entry.resource_type, entry.fhir_id))
+        if row is None or actor is None:
+            continue
+        ref = (
+            f"Patient/{entry.fhir_id}"
+            if entry.resource_type == "Patient"
+            else fhir_fields.patient_reference(entry.resource)
+        )
+        owner = patients.get(ref) if ref else None
+        if row.patient_id is not None and (owner is None or row.patient_id != owner.id):
+            problems.append(
+                Problem(
+                    entry.index,
+                    entry.resource_type,
+                    "id",
+                    (f"id {entry.fhir_id!r} belongs to another record"),
+                )
+            )
+        elif row.patient_id is None and _content_hash(row.content) != _content_hash(entry.resource):
+            problems.append(
+                Problem(
+                    entry.index,
+                    entry.resource_type,
+                    "id",
+                    (
+                        f"{entry.resource_type}/{entry.fhir_id} is already on the system "
+                        "and cannot be changed by an upload"
+                    ),
+                )
+            )
+    if problems:
+        raise ImportRefused(problems)
 
     new_rows: list[dict] = []
     for done, entry in enumerate(entries, start=1):
@@ -505,6 +611,17 @@ def import_document(
     session.flush()
     for start in range(0, len(new_rows), 1000):
         session.execute(insert(ClinicalResource), new_rows[start : start + 1000])
+    if actor is not None:
+        for patient_id in sorted(report.patients, key=str):
+            record_event(
+                session,
+                "patient.import",
+                actor=actor,
+                patient_id=patient_id,
+                purpose="record import",
+                client_address=client_address,
+                detail=f"source={source[:200]}",
+            )
     # Resources that arrived before their patient now find them.
     for ref, patient in patients.items():
         session.execute(

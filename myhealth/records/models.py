@@ -72,8 +72,9 @@ class ClinicalResource(db.Model):
     __table_args__ = (
         UniqueConstraint("resource_type", "fhir_id", name="uq_clinical_resource_type_id"),
         # Record pages list one patient's resources of one type, newest first.
-        Index("ix_clinical_resource_patient_type_date", "patient_id", "resource_type",
-              "effective_at"),
+        Index(
+            "ix_clinical_resource_patient_type_date", "patient_id", "resource_type", "effective_at"
+        ),
         Index("ix_clinical_resource_patient_code", "patient_id", "code_system", "code"),
     )
 

@@ -1,8 +1,11 @@
-"""Homepage widget: your details and your registered practice."""
+"""Homepage widgets of the record: your details and practice, and a summary of your record."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, or_, select
 
 from myhealth.home.registry import Widget, register
+from myhealth.records.models import ClinicalResource
+from myhealth.records.services import ACTIVE_CONDITION, CURRENT_MEDICINE, SECTIONS
 
 
 def _load(session, user, patient) -> dict:
@@ -17,5 +20,46 @@ register(
         load=_load,
         order=10,
         can_hide=False,
+    )
+)
+
+
+def _count(*conditions):
+    return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+
+def _load_record_summary(session, user, patient) -> dict:
+    """Counts for the widget in one query, whatever the size of the record.
+
+    The homepage has already checked and audited this patient read (see home.registry), so
+    this reads only the patient it is given.
+    """
+    if patient is None:
+        return {"patient": None}
+    kind, status = ClinicalResource.resource_type, ClinicalResource.status
+    problems, medicines, allergies, results = session.execute(
+        select(
+            _count(kind == "Condition", status.in_(ACTIVE_CONDITION)),
+            _count(kind.in_(SECTIONS["medicines"]), status.in_(CURRENT_MEDICINE)),
+            _count(kind == "AllergyIntolerance", or_(status.is_(None), status != "resolved")),
+            _count(kind.in_(SECTIONS["results"])),
+        ).where(ClinicalResource.patient_id == patient.id)
+    ).one()
+    return {
+        "patient": patient,
+        "problems": problems,
+        "medicines": medicines,
+        "allergies": allergies,
+        "results": results,
+    }
+
+
+register(
+    Widget(
+        id="record-summary",
+        title=_l("Your health record"),
+        template="records/widget_summary.html",
+        load=_load_record_summary,
+        order=20,
     )
 )

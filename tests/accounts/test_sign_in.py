@@ -141,12 +141,12 @@ def test_recovery_codes_work_once(client, db, world):
     assert "Save your recovery codes" in html
     import re
 
-    codes = re.findall(r"<code>([0-9a-f]{6}-[0-9a-f]{6})</code>", html)
+    codes = re.findall(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</code>", html)
     assert len(codes) == 10 and len(set(codes)) == 10
 
     post_form(client, "/sign-out", {}, token_from="/account")
     sign_in(client, user)
-    used = post_form(client, "/sign-in/security-code", {"code": codes[0].upper()})
+    used = post_form(client, "/sign-in/security-code", {"code": codes[0].lower().replace("-", " ")})
     assert used.headers["Location"].endswith("/home")
     post_form(client, "/sign-out", {}, token_from="/account")
     sign_in(client, user)
@@ -235,3 +235,16 @@ def test_clinician_must_set_up_two_factor_before_seeing_patients(client, db, wor
     blocked = client.get(f"/clinician/patients/{world.patient.id}")
     assert blocked.status_code == 302
     assert blocked.headers["Location"].endswith("/account/two-factor")
+
+
+def test_wrong_security_codes_lock_the_account(app, client, db, world, mailbox):
+    user = world.clinician
+    for _attempt in range(app.config["LOCKOUT_THRESHOLD"]):
+        sign_in(client, user)
+        response = post_form(client, "/sign-in/security-code", {"code": "000000"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your account is locked" in page
+    assert [m["subject"] for m in mailbox.messages] == ["Your account has been locked"]
+    # The right password now meets the lock too.
+    assert "Your account is locked" in sign_in(client, user).get_data(as_text=True)

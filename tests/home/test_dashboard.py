@@ -22,12 +22,13 @@ def test_a_patient_can_hide_and_reorder_widgets(db, world, signed_in):
     assert 'id="widget-your-details"' in html  # cannot be hidden
 
     post_form(client, "/home/customise", {"widgets": ["account-security"]})
-    post_form(
-        client,
-        "/home/customise/move",
-        {"widget": "account-security", "direction": "up"},
-        token_from="/home/customise",
-    )
+    for _ in range(len(registry.widgets_for_role(Role.PATIENT)) - 1):
+        post_form(
+            client,
+            "/home/customise/move",
+            {"widget": "account-security", "direction": "up"},
+            token_from="/home/customise",
+        )
     html = client.get("/home").get_data(as_text=True)
     assert html.index('id="widget-account-security"') < html.index('id="widget-your-details"')
 

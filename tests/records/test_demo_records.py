@@ -46,8 +46,13 @@ def patients(db, practice) -> list[Patient]:
 
 
 def record_for(patient: Patient, practice, *, rich: bool = False) -> dict:
-    return build_record(patient, practice_ods=practice.ods_code, practice_name=practice.name,
-                        clinicians=["Dr Nia Evans", "Megan Price (practice nurse)"], rich=rich)
+    return build_record(
+        patient,
+        practice_ods=practice.ods_code,
+        practice_name=practice.name,
+        clinicians=["Dr Nia Evans", "Megan Price (practice nurse)"],
+        rich=rich,
+    )
 
 
 def dated_strings(node, path=""):
@@ -72,8 +77,9 @@ def test_every_record_validates_and_imports_linked_to_its_patient(db, practice, 
         db.commit()
         assert report.total == len(bundle["entry"]) == sum(report.stored.values())
         assert report.patients == {patient.id}
-        linked = db.scalar(select(func.count(ClinicalResource.id)).where(
-            ClinicalResource.patient_id == patient.id))
+        linked = db.scalar(
+            select(func.count(ClinicalResource.id)).where(ClinicalResource.patient_id == patient.id)
+        )
         assert linked == len(bundle["entry"])
     assert len(record_for(patients[RICH], practice, rich=True)["entry"]) >= 80
 
@@ -90,21 +96,42 @@ def test_importing_the_record_again_changes_nothing(db, practice, patients):
     bundle = record_for(patient, practice)
     import_document(db, bundle, source="demo")
     db.commit()
-    before = (patient.given_name, patient.family_name, patient.birth_date, patient.address,
-              patient.postcode, patient.registered_organisation_id)
-    versions = dict(db.execute(select(ClinicalResource.fhir_id, ClinicalResource.version_id)
-                               .where(ClinicalResource.patient_id == patient.id)).all())
+    before = (
+        patient.given_name,
+        patient.family_name,
+        patient.birth_date,
+        patient.address,
+        patient.postcode,
+        patient.registered_organisation_id,
+    )
+    versions = dict(
+        db.execute(
+            select(ClinicalResource.fhir_id, ClinicalResource.version_id).where(
+                ClinicalResource.patient_id == patient.id
+            )
+        ).all()
+    )
 
     again = import_document(db, record_for(patient, practice), source="demo")
     db.commit()
     db.expire_all()
     assert not again.stored and not again.updated
     assert sum(again.unchanged.values()) == len(bundle["entry"])
-    assert versions == dict(db.execute(
-        select(ClinicalResource.fhir_id, ClinicalResource.version_id)
-        .where(ClinicalResource.patient_id == patient.id)).all())
-    assert before == (patient.given_name, patient.family_name, patient.birth_date,
-                      patient.address, patient.postcode, patient.registered_organisation_id)
+    assert versions == dict(
+        db.execute(
+            select(ClinicalResource.fhir_id, ClinicalResource.version_id).where(
+                ClinicalResource.patient_id == patient.id
+            )
+        ).all()
+    )
+    assert before == (
+        patient.given_name,
+        patient.family_name,
+        patient.birth_date,
+        patient.address,
+        patient.postcode,
+        patient.registered_organisation_id,
+    )
 
 
 def test_no_date_in_any_record_is_in_the_future(practice, patients):
@@ -118,8 +145,14 @@ def test_no_date_in_any_record_is_in_the_future(practice, patients):
 def test_the_demo_patient_has_a_rich_record(db):
     demo.seed(db)
     db.commit()
-    assert db.scalar(select(func.count(ClinicalResource.id)).where(
-        ClinicalResource.resource_type == "Patient", ClinicalResource.source == "demo")) == 60
+    assert (
+        db.scalar(
+            select(func.count(ClinicalResource.id)).where(
+                ClinicalResource.resource_type == "Patient", ClinicalResource.source == "demo"
+            )
+        )
+        == 60
+    )
 
     account = db.scalar(select(User).where(User.email == demo.DEMO_PATIENT_EMAIL))
     found = services.summary(db, account, account.patient_id)
@@ -131,14 +164,23 @@ def test_the_demo_patient_has_a_rich_record(db):
 
     for code in HBA1C_OR_BP:
         first, last, count = db.execute(
-            select(func.min(ClinicalResource.effective_at), func.max(ClinicalResource.effective_at),
-                   func.count(ClinicalResource.id))
-            .where(ClinicalResource.patient_id == account.patient_id,
-                   ClinicalResource.resource_type == "Observation", ClinicalResource.code == code)
+            select(
+                func.min(ClinicalResource.effective_at),
+                func.max(ClinicalResource.effective_at),
+                func.count(ClinicalResource.id),
+            ).where(
+                ClinicalResource.patient_id == account.patient_id,
+                ClinicalResource.resource_type == "Observation",
+                ClinicalResource.code == code,
+            )
         ).one()
         assert count >= 6, code
         assert (last - first).days >= 2 * 365, code
-    resolved = db.scalar(select(func.count(ClinicalResource.id)).where(
-        ClinicalResource.patient_id == account.patient_id,
-        ClinicalResource.resource_type == "Condition", ClinicalResource.status == "resolved"))
+    resolved = db.scalar(
+        select(func.count(ClinicalResource.id)).where(
+            ClinicalResource.patient_id == account.patient_id,
+            ClinicalResource.resource_type == "Condition",
+            ClinicalResource.status == "resolved",
+        )
+    )
     assert resolved >= 1

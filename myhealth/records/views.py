@@ -1,0 +1,234 @@
+"""The health record pages: summary, sections, result trends, download, print and upload.
+
+Patients and clinicians share these URLs; the access policy (in the services) decides who
+may see which record, and another person's record answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.utils import secure_filename
+
+from myhealth.access.policy import requires
+from myhealth.database import utcnow
+from myhealth.errors import InvalidInput
+from myhealth.extensions import db
+from myhealth.records import charts, display, fhir_export, services
+from myhealth.records.fhir_import import ImportRefused, import_document
+from myhealth.records.forms import RecordFilterForm, UploadForm
+from myhealth.web import client_address
+
+bp = Blueprint("records", __name__)
+
+
+@bp.context_processor
+def record_helpers():
+    return {"display": display, "sections": services.SECTIONS, "page_size": services.PAGE_SIZE}
+
+
+def _own_record(patient) -> bool:
+    return current_user.patient_id == patient.id
+
+
+def _title(patient, own: str, other: str) -> str:
+    return own if _own_record(patient) else other
+
+
+def _breadcrumbs(patient, *, record_page: bool = True) -> list[dict]:
+    """Home or the clinician's patient list, then the record summary."""
+    if _own_record(patient):
+        crumbs = [{"href": url_for("home.dashboard"), "text": _("Home")}]
+        name = _("Your health record")
+    else:
+        crumbs = [
+            {"href": url_for("clinician.workspace"), "text": _("Your patients")},
+            {
+                "href": url_for("clinician.patient", patient_id=patient.id),
+                "text": patient.display_name,
+            },
+        ]
+        name = _("Health record")
+    if record_page:
+        crumbs.append({"href": url_for("records.summary", patient_id=patient.id), "text": name})
+    return crumbs
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and len(page) < 7 else 1
+
+
+@bp.get("/record/<uuid:patient_id>")
+@requires("record:patient:read")
+def summary(patient_id: uuid.UUID):
+    found = services.summary(db.session, current_user, patient_id, client_address=client_address())
+    db.session.commit()
+    return render_template(
+        "records/summary.html",
+        title=_title(
+            found.patient,
+            _("Your health record"),
+            _("Health record: %(name)s", name=found.patient.display_name),
+        ),
+        summary=found,
+        patient=found.patient,
+        counts=display.section_counts(found.counts),
+        breadcrumbs=_breadcrumbs(found.patient, record_page=False),
+    )
+
+
+@bp.get("/record/<uuid:patient_id>/print")
+@requires("record:patient:read")
+def print_summary(patient_id: uuid.UUID):
+    found = services.summary(
+        db.session, current_user, patient_id, client_address=client_address(), purpose="print"
+    )
+    db.session.commit()
+    return render_template(
+        "records/print.html",
+        title=_title(
+            found.patient,
+            _("Your health record summary"),
+            _("Health record summary: %(name)s", name=found.patient.display_name),
+        ),
+        summary=found,
+        patient=found.patient,
+        counts=display.section_counts(found.counts),
+        printed_at=utcnow(),
+        breadcrumbs=_breadcrumbs(found.patient),
+    )
+
+
+@bp.get("/record/<uuid:patient_id>/download")
+@requires("record:patient:read")
+def download(patient_id: uuid.UUID):
+    bundle = fhir_export.export_for(
+        db.session, current_user, patient_id, client_address=client_address()
+    )
+    db.session.commit()
+    patient = next(
+        (e["resource"] for e in bundle["entry"] if e["resource"].get("resourceType") == "Patient"),
+        {},
+    )
+    nhs = next(
+        (
+            i.get("value")
+            for i in patient.get("identifier") or []
+            if i.get("system") == fhir_export.NHS_NUMBER_SYSTEM
+        ),
+        None,
+    )
+    filename = secure_filename(f"health-record-{nhs or patient_id}.json")
+    return current_app.response_class(
+        json.dumps(bundle, indent=2, ensure_ascii=False),
+        mimetype="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/record/<uuid:patient_id>/results/<code>")
+@requires("record:patient:read")
+def result_trend(patient_id: uuid.UUID, code: str):
+    system = request.args.get("system") or None
+    series = services.result_series(
+        db.session,
+        current_user,
+        patient_id,
+        code,
+        code_system=system,
+        client_address=client_address(),
+    )
+    db.session.commit()
+    crumbs = _breadcrumbs(series.patient)
+    crumbs.append(
+        {
+            "href": url_for("records.section", patient_id=patient_id, section="results"),
+            "text": display.section_title("results"),
+        }
+    )
+    return render_template(
+        "records/result_trend.html",
+        title=series.title,
+        series=series,
+        patient=series.patient,
+        chart=charts.results_chart(series.title, series.points),
+        table=display.trend_table(series.points),
+        breadcrumbs=crumbs,
+    )
+
+
+@bp.get("/record/<uuid:patient_id>/<section>")
+@requires("record:patient:read")
+def section(patient_id: uuid.UUID, section: str):
+    if section not in services.SECTIONS:
+        raise NotFound()
+    form = RecordFilterForm(request.args, section=section)
+    form.validate()
+    try:
+        page = services.section_page(
+            db.session,
+            current_user,
+            patient_id,
+            section,
+            filters=form.filters(),
+            page=_page_number(),
+            client_address=client_address(),
+        )
+    except InvalidInput as exc:  # the service's own check of the dates
+        form.date_to.errors = [*form.date_to.errors, *exc.field_errors.values()]
+        page = services.section_page(
+            db.session,
+            current_user,
+            patient_id,
+            section,
+            filters=form.filters(),
+            page=_page_number(),
+            client_address=client_address(),
+        )
+    db.session.commit()
+    return render_template(
+        "records/section.html",
+        title=display.section_title(section),
+        form=form,
+        page=page,
+        patient=page.patient,
+        table=display.table(section, page.items),
+        breadcrumbs=_breadcrumbs(page.patient),
+    )
+
+
+@bp.route("/records/upload", methods=["GET", "POST"])
+@requires("record:import:create")
+def upload():
+    form = UploadForm()
+    report, problems = None, []
+    if form.validate_on_submit():
+        document = form.document.data
+        filename = secure_filename(document.filename or "") or "upload.json"
+        try:
+            report = import_document(
+                db.session,
+                document.read(),
+                source=filename,
+                max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                actor=current_user,
+                client_address=client_address(),
+            )
+            db.session.commit()
+        except ImportRefused as refused:
+            db.session.rollback()
+            problems = [str(p) for p in refused.problems[:25]]
+            form.document.errors = [_("The file was not imported. Nothing from it was stored.")]
+    return render_template(
+        "records/upload.html",
+        title=_("Upload health records"),
+        form=form,
+        report=report,
+        problems=problems,
+    )

@@ -1,0 +1,247 @@
+"""CSRF: every POST needs the session's token; without it the NHS-styled "session expired"
+page is shown and nothing changes."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import pyotp
+import pytest
+from sqlalchemy import func, select
+
+from myhealth.accounts.models import RecoveryCode, Role, User, UserSession
+from myhealth.home.models import HomeLayout
+from myhealth.records.models import ClinicalResource, Patient
+from tests import factories
+from tests.security.conftest import csrf_token, routes, sample_url
+
+EXPIRED = "Your session has expired"
+
+
+def post_endpoints(app) -> set[str]:
+    return {endpoint for endpoint, method in routes(app) if method == "POST"}
+
+
+def assert_refused(response):
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert EXPIRED in html
+    assert "nhsuk-header" in html  # the service's own page, not a bare error
+
+
+def active_devices(db, user) -> int:
+    db.expire_all()
+    return db.scalar(
+        select(func.count(UserSession.id)).where(
+            UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+        )
+    )
+
+
+def all_devices(db, user) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == user.id))
+
+
+@pytest.mark.parametrize("role", ["anonymous", "patient", "clinician"])
+def test_every_post_route_refuses_a_request_without_a_token(
+    app, world, signed_in, client_for, role
+):
+    client = client_for(role)
+    device_id = getattr(client, "device_id", None) or signed_in(world.patient_user).device_id
+    problems = []
+    for endpoint in sorted(post_endpoints(app)):
+        url = sample_url(app, endpoint, "POST", patient_id=world.patient.id, device_id=device_id)
+        response = client.post(url, data={"email": "x@example.org"})
+        body = response.get_data(as_text=True)
+        if response.status_code != 400 or EXPIRED not in body:
+            problems.append(f"POST {url} as {role}: {response.status_code}")
+    assert not problems
+
+
+def test_a_token_from_another_session_is_refused(db, world, signed_in):
+    laptop = signed_in(world.patient_user)
+    someone_else = signed_in(world.other_patient_user)
+    stolen = csrf_token(someone_else, "/account/devices")
+    response = laptop.post("/account/devices/sign-out-everywhere", data={"csrf_token": stolen})
+    assert_refused(response)
+    assert laptop.get("/home").status_code == 200
+
+
+def test_with_its_token_the_same_request_works(db, world, signed_in):
+    """The control for the tests below: the token is all that stood in the way."""
+    laptop = signed_in(world.patient_user)
+    phone = signed_in(world.patient_user)
+    token = csrf_token(laptop, "/account/devices")
+    response = laptop.post("/account/devices/sign-out-everywhere", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert phone.get("/home").status_code == 302
+    assert active_devices(db, world.patient_user) == 0
+
+
+# --- nothing changes without a token, route by route ----------------------------------------
+
+
+def test_sign_out_without_token_leaves_you_signed_in(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    assert_refused(client.post("/sign-out"))
+    assert client.get("/home").status_code == 200
+    assert active_devices(db, world.patient_user) == 1
+
+
+def test_sign_out_everywhere_without_token_leaves_the_devices_signed_in(db, world, signed_in):
+    laptop = signed_in(world.patient_user)
+    phone = signed_in(world.patient_user)
+    assert_refused(laptop.post("/account/devices/sign-out-everywhere"))
+    assert active_devices(db, world.patient_user) == 2
+    assert laptop.get("/home").status_code == 200
+    assert phone.get("/home").status_code == 200
+
+
+def test_signing_out_a_device_without_token_leaves_it_signed_in(db, world, signed_in):
+    laptop = signed_in(world.patient_user)
+    phone = signed_in(world.patient_user)
+    assert_refused(laptop.post(f"/account/devices/{phone.device_id}/sign-out"))
+    assert phone.get("/home").status_code == 200
+    assert active_devices(db, world.patient_user) == 2
+
+
+def test_sign_up_without_token_creates_no_account(client, db, world, mailbox):
+    data = {
+        "nhs_number": factories.next_nhs_number(),
+        "given_name": "Megan",
+        "family_name": "Hughes",
+        "dob_day": "3",
+        "dob_month": "11",
+        "dob_year": "1988",
+        "practice": str(world.practice.id),
+        "email": "megan.csrf@example.org",
+        "password": "harbour-lantern-walnut-7",
+        "password_confirm": "harbour-lantern-walnut-7",
+    }
+    patients_before = db.scalar(select(func.count(Patient.id)))
+    assert_refused(client.post("/sign-up", data=data))
+    assert db.scalar(select(User).where(User.email == "megan.csrf@example.org")) is None
+    assert db.scalar(select(func.count(Patient.id))) == patients_before
+    assert mailbox.messages == []
+
+
+def test_sign_in_without_token_does_not_sign_in(client, db, world):
+    data = {"email": world.patient_user.email, "password": factories.PASSWORD}
+    assert_refused(client.post("/sign-in", data=data))
+    assert all_devices(db, world.patient_user) == 0
+    assert client.get("/home").status_code == 302
+
+
+def test_security_code_without_token_does_not_finish_signing_in(client, db, world):
+    user = world.clinician
+    first = client.post(
+        "/sign-in",
+        data={
+            "email": user.email,
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token(client, "/sign-in"),
+        },
+    )
+    assert first.headers["Location"].endswith("/sign-in/security-code")
+    code = pyotp.TOTP(user.totp_secret).now()
+    assert_refused(client.post("/sign-in/security-code", data={"code": code}))
+    assert all_devices(db, user) == 0
+    assert client.get("/clinician/").headers["Location"].startswith("/sign-in")
+
+
+def test_resend_verification_without_token_sends_nothing(client, db, world, mailbox):
+    unverified = factories.user(
+        db, Role.PATIENT, patient=factories.patient(db, world.practice), verified=False
+    )
+    assert_refused(client.post("/verify-email/resend", data={"email": unverified.email}))
+    assert mailbox.messages == []
+
+
+def test_two_factor_setup_without_token_does_not_turn_it_on(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    assert client.get("/account/two-factor").status_code == 200
+    with client.session_transaction() as session:
+        secret = session["totp_setup_secret"]
+    response = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert_refused(response)
+    db.refresh(world.patient_user)
+    assert world.patient_user.totp_enabled_at is None
+
+
+def test_regenerating_recovery_codes_without_token_changes_nothing(db, world, signed_in):
+    client = signed_in(world.clinician)
+    assert_refused(client.post("/account/two-factor/recovery-codes"))
+    codes = select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == world.clinician.id)
+    assert db.scalar(codes) == 0
+
+
+def test_turning_two_factor_off_without_token_leaves_it_on(db, world, signed_in):
+    user = factories.user(
+        db, Role.PATIENT, patient=factories.patient(db, world.practice), two_factor=True
+    )
+    client = signed_in(user)
+    assert_refused(client.post("/account/two-factor/turn-off"))
+    db.refresh(user)
+    assert user.totp_enabled_at is not None
+    assert user.totp_secret
+
+
+def test_customising_the_homepage_without_token_changes_nothing(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    assert_refused(client.post("/home/customise", data={}))
+    assert db.get(HomeLayout, world.patient_user.id) is None
+    assert "account-security" in client.get("/home/customise").get_data(as_text=True)
+
+
+def test_moving_a_widget_without_token_changes_nothing(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    data = {"widget": "account-security", "direction": "up"}
+    assert_refused(client.post("/home/customise/move", data=data))
+    assert db.get(HomeLayout, world.patient_user.id) is None
+
+
+def test_uploading_records_without_token_stores_nothing(db, world, signed_in):
+    client = signed_in(world.clinician)
+    fhir_id = f"csrf-{uuid.uuid4()}"
+    document = {
+        "resourceType": "Patient",
+        "id": fhir_id,
+        "name": [{"family": "Unwanted", "given": ["Upload"]}],
+        "gender": "female",
+        "birthDate": "1970-04-01",
+    }
+    upload = (io.BytesIO(json.dumps(document).encode()), "record.json")
+    assert_refused(client.post("/records/upload", data={"document": upload}))
+    stored = select(ClinicalResource).where(ClinicalResource.fhir_id == fhir_id)
+    assert db.scalar(stored) is None
+    assert db.scalar(select(Patient).where(Patient.family_name == "Unwanted")) is None
+
+
+NOTHING_CHANGES = {
+    "accounts.sign_out": test_sign_out_without_token_leaves_you_signed_in,
+    "accounts.sign_out_everywhere": (
+        test_sign_out_everywhere_without_token_leaves_the_devices_signed_in
+    ),
+    "accounts.sign_out_device": test_signing_out_a_device_without_token_leaves_it_signed_in,
+    "accounts.sign_up": test_sign_up_without_token_creates_no_account,
+    "accounts.sign_in": test_sign_in_without_token_does_not_sign_in,
+    "accounts.security_code": test_security_code_without_token_does_not_finish_signing_in,
+    "accounts.resend_verification": test_resend_verification_without_token_sends_nothing,
+    "accounts.two_factor_setup": test_two_factor_setup_without_token_does_not_turn_it_on,
+    "accounts.regenerate_recovery_codes": (
+        test_regenerating_recovery_codes_without_token_changes_nothing
+    ),
+    "accounts.two_factor_disable": test_turning_two_factor_off_without_token_leaves_it_on,
+    "home.customise": test_customising_the_homepage_without_token_changes_nothing,
+    "home.move_widget": test_moving_a_widget_without_token_changes_nothing,
+    "records.upload": test_uploading_records_without_token_stores_nothing,
+}
+
+
+def test_every_post_route_has_a_nothing_changes_test(app):
+    assert set(NOTHING_CHANGES) == post_endpoints(app), (
+        "each POST route needs a test above showing that without a token nothing changes"
+    )
