@@ -65,10 +65,10 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test-sqlite: install-test
-	$(BIN)/pytest --engine sqlite --cov --cov-report=term:skip-covered
+	timeout 2400 $(BIN)/pytest --engine sqlite --cov --cov-report=term:skip-covered -o faulthandler_timeout=600
 
 test-postgresql: install-test
-	$(BIN)/pytest --engine postgresql -m "not browser"
+	timeout 1800 $(BIN)/pytest --engine postgresql -m "not browser" -o faulthandler_timeout=600
 
 test: lint test-sqlite test-postgresql
 
