@@ -14,6 +14,11 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*.json"))
 UNSUPPORTED = {"bundle-transaction.json"}  # DELETE, GET and conditional requests
 
 
+def test_the_external_samples_are_there():
+    # They live in ../shared beside the clone; without them the sample tests would vanish.
+    assert len(SAMPLE_FILES) >= 20, f"FHIR samples missing from {SAMPLES}"
+
+
 def stored_count(db) -> int:
     return db.scalar(select(func.count(ClinicalResource.id))) or 0
 
