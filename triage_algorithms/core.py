@@ -1,0 +1,328 @@
+"""The shared shapes of every algorithm: questions, answers, outcomes and errors.
+
+Nothing here knows about Flask, databases or the portal. An algorithm is a set of typed
+questions plus a deterministic ``evaluate(answers) -> Outcome``; the same answers always give
+the same outcome, and every outcome records the algorithm's version and the rules that fired,
+each with its published source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Dispositions of the symptom pathways, most urgent first, with their urgency (0 = self-care
+# ... 5 = call 999). The order matters: when two rules could apply, the more urgent one wins.
+DISPOSITIONS: dict[str, int] = {
+    "call_999": 5,
+    "a_and_e_now": 4,
+    "urgent_care_today": 3,
+    "gp_today": 2,
+    "gp_within_3_days": 1,
+    "pharmacist": 1,
+    "self_care": 0,
+}
+
+ANSWER_TYPES = ("boolean", "integer", "number", "choice", "integer_list")
+
+# Flags the portal acts on. A score that crosses its published review threshold adds
+# REVIEW_THRESHOLD; a pathway red-flag rule adds RED_FLAG (and its own rule id).
+RED_FLAG = "red_flag"
+REVIEW_THRESHOLD = "review_threshold"
+
+
+class InvalidAnswers(ValueError):
+    """Answers are missing or invalid. ``errors`` maps each field to a plain message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        detail = "; ".join(f"{field_id}: {message}" for field_id, message in self.errors.items())
+        super().__init__(f"Invalid answers: {detail}")
+
+
+class UnknownAlgorithm(LookupError):
+    """No algorithm has this id."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A published source a rule or an algorithm follows."""
+
+    title: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. ``default`` is used only when ``dont_know_allowed`` and the person says
+    they do not know (the published tool allows it); it is never used for a missing answer.
+
+    ``record_key`` names what a health record can answer: ``"age"``, ``"sex"`` or
+    ``"condition:<key>"`` (see ``triage_algorithms.conditions``).
+    """
+
+    id: str
+    text: str
+    type: str
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    length: int | None = None  # for integer_list: exact number of items
+    unit: str = ""
+    dont_know_allowed: bool = False
+    default: Any = None
+    record_key: str | None = None
+    # For integer_list: the text of each item (each is asked on its own page in the portal),
+    # answered with one of ``choices``.
+    item_texts: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.type not in ANSWER_TYPES:
+            raise ValueError(f"question {self.id}: unknown answer type {self.type!r}")
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"question {self.id}: a choice question needs choices")
+
+    @property
+    def validation(self) -> dict[str, Any]:
+        rules: dict[str, Any] = {"required": True}
+        if self.minimum is not None:
+            rules["minimum"] = self.minimum
+        if self.maximum is not None:
+            rules["maximum"] = self.maximum
+        if self.length is not None:
+            rules["length"] = self.length
+        return rules
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "help": self.help,
+            "type": self.type,
+            "choices": [{"value": c.value, "label": c.label} for c in self.choices],
+            "validation": self.validation,
+            "unit": self.unit,
+            "dont_know_allowed": self.dont_know_allowed,
+            "default": self.default,
+            "record_key": self.record_key,
+        }
+
+    def coerce(self, value: Any) -> Any:
+        """Return the typed answer or raise ValueError with a plain message."""
+        if value is None or value == "":
+            raise ValueError("Answer this question")
+        if self.dont_know_allowed and value == "dont_know":
+            return self.default
+        if self.type == "boolean":
+            return _coerce_boolean(value)
+        if self.type == "choice":
+            return self._coerce_choice(value)
+        if self.type == "integer_list":
+            return self._coerce_list(value)
+        number = _coerce_number(value, integer=self.type == "integer")
+        self._check_range(number)
+        return number
+
+    def _coerce_choice(self, value: Any) -> Any:
+        for choice in self.choices:
+            if value == choice.value or str(value) == str(choice.value):
+                return choice.value
+        allowed = ", ".join(str(c.value) for c in self.choices)
+        raise ValueError(f"Choose one of: {allowed}")
+
+    def _coerce_list(self, value: Any) -> list[int]:
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("Give a list of whole numbers")
+        if self.length is not None and len(value) != self.length:
+            raise ValueError(f"Give exactly {self.length} answers, not {len(value)}")
+        items = []
+        for position, item in enumerate(value, start=1):
+            try:
+                number = _coerce_number(item, integer=True)
+                self._check_range(number)
+            except ValueError as error:
+                raise ValueError(f"Item {position}: {error}") from None
+            items.append(number)
+        return items
+
+    def _check_range(self, number: float) -> None:
+        low, high = self.minimum, self.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ValueError(f"Must be between {_plain(low)} and {_plain(high)}")
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return "any"
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _coerce_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("yes", "true"):
+        return True
+    if isinstance(value, str) and value.lower() in ("no", "false"):
+        return False
+    raise ValueError("Answer yes or no")
+
+
+def _coerce_number(value: Any, *, integer: bool) -> float | int:
+    if isinstance(value, bool):
+        raise ValueError("Enter a number")
+    try:
+        number = float(value) if not isinstance(value, (int, float)) else value
+    except (TypeError, ValueError):
+        raise ValueError("Enter a number") from None
+    if not math.isfinite(number):
+        raise ValueError("Enter a number")
+    if integer:
+        if float(number) != int(number):
+            raise ValueError("Enter a whole number")
+        return int(number)
+    return float(number)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that fired: what it found, in plain words, and where the rule comes from."""
+
+    rule: str
+    text: str
+    sources: tuple[Source, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "sources": [source.to_dict() for source in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    algorithm: str
+    version: str
+    score: float | None
+    band: str | None
+    disposition: str | None
+    urgency: int
+    flags: list[str] = field(default_factory=list)
+    rationale: list[Reason] = field(default_factory=list)
+    care_advice: str = ""
+    worsening_advice: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "algorithm": self.algorithm,
+            "version": self.version,
+            "score": self.score,
+            "band": self.band,
+            "disposition": self.disposition,
+            "urgency": self.urgency,
+            "flags": list(self.flags),
+            "rationale": [reason.to_dict() for reason in self.rationale],
+            "care_advice": self.care_advice,
+            "worsening_advice": self.worsening_advice,
+        }
+
+
+class Algorithm:
+    """Base for pathways and scores. Subclasses set the attributes and implement ``_evaluate``
+    on validated, typed answers."""
+
+    id: str
+    title: str
+    kind: str  # "pathway" or "score"
+    version: str
+    audience: str
+    summary: str = ""
+    sources: tuple[Source, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def applies(self, question: Question, answers: Mapping[str, Any]) -> bool:
+        """Whether ``question`` is asked, given the typed answers before it. Pathways skip
+        questions that earlier answers make irrelevant; scores ask everything."""
+        return True
+
+    def asked_questions(self, answers: Mapping[str, Any]) -> list[Question]:
+        """The questions asked for these (raw) answers, in order."""
+        typed: dict[str, Any] = {}
+        asked = []
+        for question in self.questions:
+            if not self.applies(question, typed):
+                continue
+            asked.append(question)
+            with contextlib.suppress(ValueError):
+                typed[question.id] = question.coerce(answers.get(question.id))
+        return asked
+
+    def next_question(self, answers: Mapping[str, Any]) -> Question | None:
+        """The first asked question without a valid answer, or None when complete."""
+        for question in self.asked_questions(answers):
+            try:
+                question.coerce(answers.get(question.id))
+            except ValueError:
+                return question
+        return None
+
+    def validate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed answers for every asked question, or InvalidAnswers naming each bad field.
+        Answers to questions that earlier answers skip are dropped, not used."""
+        if not isinstance(answers, Mapping):
+            raise InvalidAnswers({"answers": "Give the answers as an object of name: value"})
+        errors: dict[str, str] = {}
+        typed: dict[str, Any] = {}
+        for question in self.questions:
+            if not self.applies(question, typed):
+                continue
+            if question.id not in answers:
+                errors[question.id] = "Missing answer"
+                continue
+            try:
+                typed[question.id] = question.coerce(answers[question.id])
+            except ValueError as error:
+                errors[question.id] = str(error)
+        known = {question.id for question in self.questions}
+        for name in answers:
+            if name not in known:
+                errors[name] = "Not a question of this algorithm"
+        if errors:
+            raise InvalidAnswers(errors)
+        return typed
+
+    def evaluate(self, answers: Mapping[str, Any]) -> Outcome:
+        return self._evaluate(self.validate(answers))
+
+    def _evaluate(self, answers: dict[str, Any]) -> Outcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "version": self.version,
+            "audience": self.audience,
+            "summary": self.summary,
+            "sources": [source.to_dict() for source in self.sources],
+        }
