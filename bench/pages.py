@@ -10,38 +10,9 @@ so its time can be compared at two sizes.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-
-def _timed(client, path: str, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(samples)
-
-
-def _sign_in(app, email: str):
-    from myhealth.accounts.models import User, UserSession
-    from myhealth.extensions import db
-
-    with app.app_context():
-        user = db.session.query(User).filter_by(email=email).one()
-        device = UserSession(user_id=user.id, client_address="127.0.0.1", user_agent="bench")
-        db.session.add(device)
-        db.session.commit()
-        device_id = str(device.id)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = device_id
-    return client
+from bench.common import demo_app, emit, sign_in, timed
 
 
 def _add_patients(app, count: int) -> None:
@@ -65,15 +36,6 @@ def _add_patients(app, count: int) -> None:
         db.session.commit()
 
 
-def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
-    print(
-        json.dumps(
-            {"metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
-        ),
-        flush=True,
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, under a minute")
@@ -81,39 +43,23 @@ def main() -> None:
     repeats = 15 if args.quick else 60
     extra = 2000 if args.quick else 10000
 
-    from flask_migrate import upgrade
+    from myhealth import demo
 
-    from myhealth import create_app, demo
-    from myhealth.extensions import db
-
-    tmp = Path(tempfile.mkdtemp(prefix="myhealth-bench-"))
-    app = create_app(
-        {
-            "ENVIRONMENT": "test",
-            "INSTANCE_DIR": str(tmp),
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        upgrade()
-        demo.seed(db.session)
-        db.session.commit()
+    app = demo_app()
     anonymous = app.test_client()
-    patient = _sign_in(app, demo.DEMO_PATIENT_EMAIL)
-    clinician = _sign_in(app, demo.DEMO_CLINICIAN_EMAIL)
+    patient = sign_in(app, demo.DEMO_PATIENT_EMAIL)
+    clinician = sign_in(app, demo.DEMO_CLINICIAN_EMAIL)
 
     for client, path in ((anonymous, "/healthz"), (patient, "/home"), (clinician, "/clinician/")):
-        _timed(client, path, 3)  # warm up
-    base = _timed(anonymous, "/healthz", repeats)
+        timed(client, path, 3)  # warm up
+    base = timed(anonymous, "/healthz", repeats)
     pages = {
         "landing": (anonymous, "/"),
         "sign_in_page": (anonymous, "/sign-in"),
         "patient_home": (patient, "/home"),
         "clinician_workspace_small": (clinician, "/clinician/"),
     }
-    results = {name: _timed(c, p, repeats) / base for name, (c, p) in pages.items()}
+    results = {name: timed(c, p, repeats) / base for name, (c, p) in pages.items()}
     for name, ratio in results.items():
         # Budgets: a public page renders templates only; a signed-in page also loads the
         # session and writes an audit entry (a commit) on every request.
@@ -121,7 +67,7 @@ def main() -> None:
         emit(f"{name}_vs_healthz", ratio, "ratio", f"< {budget}", ratio < budget)
 
     _add_patients(app, extra)
-    large = _timed(clinician, "/clinician/", repeats) / base
+    large = timed(clinician, "/clinician/", repeats) / base
     emit("clinician_workspace_large_vs_healthz", large, "ratio", "< 20", large < 20)
     growth = large / results["clinician_workspace_small"]
     emit(f"clinician_workspace_{extra}_more_patients_vs_demo", growth, "ratio", "< 2", growth < 2)

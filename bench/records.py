@@ -25,7 +25,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.pages import emit
+from bench.common import emit
 
 PRACTICE = ("Y90001", "Riverside Medical Practice")
 SMALL, LARGE = 50, 5000

@@ -15,12 +15,14 @@ BLUEPRINTS = (
     "myhealth.access.views:bp",
     "myhealth.clinician.views:bp",
     "myhealth.records.views:bp",
+    "myhealth.selfcare.views:bp",
 )
 
 # Each domain registers its own homepage widgets.
 WIDGET_MODULES = (
     "myhealth.records.widgets",
     "myhealth.accounts.widgets",
+    "myhealth.selfcare.widgets",
 )
 
 

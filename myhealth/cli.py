@@ -265,3 +265,50 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
         if done % 10 == 0 or done == count:
             click.echo(f"\rexported {done}/{count} patients", nl=False, err=True)
     click.echo(f"\nWrote {done} bundles to {folder}", err=True)
+
+
+@main.command("assess", with_appcontext=False)
+@click.argument("algorithm_id", required=False)
+@click.option(
+    "--answers",
+    "answers_json",
+    help="The answers as a JSON object, e.g. '{\"items\": [1, 0, 2, 0, 1, 0, 0, 1, 0]}'; "
+    '"-" reads it from standard input.',
+)
+@click.option("--list", "list_all", is_flag=True, help="List every algorithm and exit.")
+@click.option("--questions", is_flag=True, help="Print the algorithm's questions and exit.")
+def assess(algorithm_id, answers_json, list_all, questions) -> None:
+    """Run a self-assessment algorithm and print the outcome as JSON.
+
+    Exit status 2, with the reason, for an unknown algorithm or missing or invalid answers.
+    Needs no database: the algorithms are pure.
+    """
+    import json
+
+    import triage_algorithms
+
+    if list_all:
+        click.echo(json.dumps(triage_algorithms.catalogue(), indent=2))
+        return
+    if not algorithm_id:
+        _fail("give an algorithm id (see `myhealth assess --list`)", 2)
+    try:
+        algorithm = triage_algorithms.load(algorithm_id)
+    except triage_algorithms.UnknownAlgorithm as error:
+        _fail(f"{error}; see `myhealth assess --list`", 2)
+    if questions:
+        click.echo(json.dumps([q.to_dict() for q in algorithm.questions], indent=2))
+        return
+    if answers_json is None:
+        _fail("give the answers with --answers JSON", 2)
+    text = sys.stdin.read() if answers_json == "-" else answers_json
+    try:
+        answers = json.loads(text)
+    except json.JSONDecodeError as error:
+        _fail(f"--answers is not valid JSON: {error}", 2)
+    try:
+        outcome = algorithm.evaluate(answers)
+    except triage_algorithms.InvalidAnswers as error:
+        click.echo(json.dumps({"error": "invalid answers", "fields": error.errors}), err=True)
+        _fail(str(error), 2)
+    click.echo(json.dumps(outcome.to_dict(), indent=2, ensure_ascii=False))

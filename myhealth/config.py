@@ -78,6 +78,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "IMPORT_MAX_BYTES": int(env.get("MYHEALTH_IMPORT_MAX_BYTES", str(50 * 1000 * 1000))),
         "TRUSTED_PROXIES": int(env.get("MYHEALTH_TRUSTED_PROXIES", "0")),
+        # Self-assessments at or above this urgency (0 self-care ... 5 call 999) go to a
+        # clinician for review, as do red flags and scores over their published thresholds.
+        "REVIEW_URGENCY_LEVEL": int(env.get("MYHEALTH_REVIEW_URGENCY_LEVEL", "3")),
+        # Hours within which a review item should be worked, by urgency. A local service
+        # level agreed with the practice's clinical safety officer, not a clinical threshold.
+        "REVIEW_DUE_HOURS": {5: 1, 4: 1, 3: 4, 2: 24, 1: 72, 0: 72},
     }
     if environment in {"development", "test"}:
         # Plain local http: cookies cannot be Secure or the browser drops them.
@@ -92,6 +98,9 @@ def load_config(overrides: dict | None = None) -> dict:
 
 def check_config(config: dict) -> None:
     """Refuse to run production with unsafe settings."""
+    level = config.get("REVIEW_URGENCY_LEVEL")
+    if not isinstance(level, int) or not 0 <= level <= 5:
+        raise ConfigError("MYHEALTH_REVIEW_URGENCY_LEVEL must be a whole number from 0 to 5.")
     if config["ENVIRONMENT"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""

@@ -2,11 +2,14 @@
 
 from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import RecoveryCode, User, UserSession
+from myhealth.clinician.models import ReviewItem
 from myhealth.directory.models import Organisation, Practitioner
 from myhealth.home.models import HomeLayout
 from myhealth.records.models import ClinicalResource, Patient
+from myhealth.selfcare.models import Assessment
 
 __all__ = [
+    "Assessment",
     "AuditEvent",
     "ClinicalResource",
     "HomeLayout",
@@ -14,6 +17,7 @@ __all__ = [
     "Patient",
     "Practitioner",
     "RecoveryCode",
+    "ReviewItem",
     "User",
     "UserSession",
 ]

@@ -89,3 +89,30 @@ def user(
     session.add(u)
     session.commit()
     return u
+
+
+REVIEW_CONFIG = {
+    "REVIEW_URGENCY_LEVEL": 3,
+    "REVIEW_DUE_HOURS": {5: 1, 4: 1, 3: 4, 2: 24, 1: 72, 0: 72},
+}
+
+
+def assessment(session, patient_user, algorithm_id: str = "phq9", answers=None, created_at=None):
+    """A completed self-assessment saved through the service, as the web flow saves it.
+    The default PHQ-9 answers total 12, over the review threshold."""
+    import triage_algorithms
+    from myhealth.selfcare import services
+
+    if answers is None:
+        answers = {"items": [2, 1, 2, 1, 1, 1, 2, 2, 0]}
+    completed = services.record_assessment(
+        session,
+        patient_user.patient,
+        triage_algorithms.load(algorithm_id),
+        answers,
+        submitted_by=patient_user,
+        config=REVIEW_CONFIG,
+        created_at=created_at,
+    )
+    session.commit()
+    return completed.assessment

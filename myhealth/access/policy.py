@@ -32,11 +32,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         "home:dashboard:read",
         "home:dashboard:update",
         "record:patient:read",
+        "selfcare:assessment:read",
     },
     Role.CLINICIAN: ACCOUNT_PERMISSIONS
     | {
         "clinician:workspace:read",
         "clinician:patient:read",
+        "clinician:review:read",
+        "clinician:review:update",
         "record:patient:read",
         "record:import:create",
     },

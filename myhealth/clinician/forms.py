@@ -1,7 +1,9 @@
+"""Clinician workspace forms: the patient search and working the review queue."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField
-from wtforms.validators import Length
+from wtforms import RadioField, SearchField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 
 class PatientSearchForm(FlaskForm):
@@ -9,3 +11,52 @@ class PatientSearchForm(FlaskForm):
         csrf = False  # a GET search changes nothing
 
     q = SearchField(_l("Search by name or NHS number"), validators=[Length(max=100)])
+
+
+class ClaimForm(FlaskForm):
+    """Claim a review item: a button, CSRF only."""
+
+
+class CloseReviewForm(FlaskForm):
+    outcome = RadioField(
+        _l("What did you do?"),
+        choices=[
+            SelectChoice("no_action", _l("No action needed")),
+            SelectChoice("advice", _l("Advice to the patient")),
+            SelectChoice("book_appointment", _l("Ask the patient to book an appointment")),
+            SelectChoice("phoned", _l("Phoned the patient")),
+            SelectChoice("referred", _l("Referred")),
+        ],
+        validators=[InputRequired(_l("Choose what you did"))],
+    )
+    advice = TextAreaField(
+        _l("Advice for the patient"),
+        description=_l(
+            "The patient sees this with their assessment. We email them to say it is there, "
+            "without any clinical details."
+        ),
+        validators=[Length(max=2000)],
+    )
+    book_within = RadioField(
+        _l("How soon should they book?"),
+        choices=[
+            SelectChoice("today", _l("Today")),
+            SelectChoice("3_days", _l("Within 3 days")),
+            SelectChoice("2_weeks", _l("Within 2 weeks")),
+            SelectChoice("4_weeks", _l("Within 4 weeks")),
+        ],
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        _l("Note for the record"),
+        description=_l("Always needed: what you found and why you chose this."),
+        validators=[InputRequired(_l("Enter a note")), Length(max=4000)],
+    )
+
+    def validate_advice(self, field):
+        if self.outcome.data == "advice" and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the advice for the patient"))
+
+    def validate_book_within(self, field):
+        if self.outcome.data == "book_appointment" and not field.data:
+            raise ValidationError(_l("Choose how soon the patient should book"))

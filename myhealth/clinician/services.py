@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, joinedload
 
 from myhealth.access import policy
 from myhealth.access.services import record_event
-from myhealth.errors import NotAllowed
+from myhealth.clinician.models import ReviewItem, ReviewOutcome, ReviewStatus
+from myhealth.database import utcnow
+from myhealth.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from myhealth.records import services as record_services
 from myhealth.records.models import Patient
 
 PAGE_SIZE = 25
@@ -64,3 +70,200 @@ def list_patients(
         client_address=client_address,
     )
     return PatientPage(patients, total, page, pages)
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+# How long a clinician may be asked to book within, when they ask the patient to book.
+BOOK_WITHIN = ("today", "3_days", "2_weeks", "4_weeks")
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    items: list[ReviewItem]
+    overdue: int
+    unrouted: int
+    now: datetime
+
+
+def _require_reviewer(actor, permission: str) -> None:
+    if not policy.has_permission(actor, permission) or actor.organisation_id is None:
+        raise NotAllowed("not a clinician")
+
+
+def review_queue(session: Session, actor, *, client_address: str = "") -> ReviewQueue:
+    """The actor's organisation's review items not yet closed: most urgent first, then the
+    oldest. Three queries whatever the length of the queue; the listing is audited."""
+    _require_reviewer(actor, "clinician:review:read")
+    now = utcnow()
+    items = list(
+        session.scalars(
+            select(ReviewItem)
+            .where(
+                ReviewItem.organisation_id == actor.organisation_id,
+                ReviewItem.status != ReviewStatus.CLOSED,
+            )
+            .options(
+                joinedload(ReviewItem.patient),
+                joinedload(ReviewItem.assessment),
+                joinedload(ReviewItem.claimed_by),
+            )
+            .order_by(ReviewItem.urgency.desc(), ReviewItem.created_at, ReviewItem.id)
+        )
+    )
+    unrouted = (
+        session.scalar(
+            select(func.count(ReviewItem.id)).where(
+                ReviewItem.organisation_id.is_(None), ReviewItem.status != ReviewStatus.CLOSED
+            )
+        )
+        or 0
+    )
+    record_event(
+        session,
+        "review.list",
+        actor=actor,
+        purpose="review of self-assessments",
+        detail=f"shown={len(items)}",
+        client_address=client_address,
+    )
+    overdue = sum(1 for item in items if item.due_at < now)
+    return ReviewQueue(items, overdue, unrouted, now)
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    item: ReviewItem
+    record: object  # records.services.RecordSummary
+
+
+def _item_for(session: Session, actor, item_id: uuid.UUID) -> ReviewItem:
+    item = session.get(ReviewItem, item_id)
+    if item is None or item.organisation_id != actor.organisation_id:
+        raise NotFound("Review item not found")
+    return item
+
+
+def review_detail(
+    session: Session, actor, item_id: uuid.UUID, *, client_address: str = ""
+) -> ReviewDetail:
+    """An item of the actor's organisation with the patient's record summary; the read of
+    the patient's answers and record is audited once, with its purpose."""
+    _require_reviewer(actor, "clinician:review:read")
+    item = _item_for(session, actor, item_id)
+    record = record_services.summary(
+        session,
+        actor,
+        item.patient_id,
+        client_address=client_address,
+        purpose="review of self-assessment",
+    )
+    return ReviewDetail(item, record)
+
+
+def claim(session: Session, actor, item_id: uuid.UUID, *, client_address: str = "") -> ReviewItem:
+    """Take an open item. The first statement is one conditional UPDATE, so of two clinicians
+    claiming at once exactly one wins (the database serialises the writes) and the other gets
+    Conflict naming the owner. Claiming one's own item again changes nothing."""
+    _require_reviewer(actor, "clinician:review:update")
+    try:
+        result = session.execute(
+            update(ReviewItem)
+            .where(
+                ReviewItem.id == item_id,
+                ReviewItem.organisation_id == actor.organisation_id,
+                ReviewItem.status == ReviewStatus.OPEN,
+            )
+            .values(
+                status=ReviewStatus.CLAIMED, claimed_by_user_id=actor.id, claimed_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as error:
+        # SQLite: another clinician's claim was committed after this transaction first read
+        # (it cannot then write). PostgreSQL waits for the other claim instead, and the
+        # UPDATE then matches nothing. Either way the other claim stands.
+        if session.get_bind().dialect.name != "sqlite" or "locked" not in str(error):
+            raise
+        raise Conflict("Someone else claimed this item at the same moment") from None
+    item = _item_for(session, actor, item_id)
+    session.refresh(item)
+    if result.rowcount != 1:
+        if item.status is ReviewStatus.CLOSED:
+            raise Conflict("This item has already been closed")
+        if item.claimed_by_user_id == actor.id:
+            return item
+        owner = item.claimed_by.display_name if item.claimed_by else ""
+        raise Conflict(f"{owner} is already reviewing this item", {"owner": owner})
+    record_event(
+        session,
+        "review.claim",
+        actor=actor,
+        patient_id=item.patient_id,
+        purpose="review of self-assessment",
+        detail=f"item={item.id}",
+        client_address=client_address,
+    )
+    return item
+
+
+def close(
+    session: Session,
+    actor,
+    item_id: uuid.UUID,
+    *,
+    outcome: str,
+    note: str,
+    advice: str = "",
+    book_within: str | None = None,
+    client_address: str = "",
+) -> ReviewItem:
+    """Close an item the actor has claimed, with an outcome and always a note. Advice to the
+    patient needs the advice; asking them to book needs how soon."""
+    _require_reviewer(actor, "clinician:review:update")
+    item = _item_for(session, actor, item_id)
+    errors = {}
+    try:
+        chosen = ReviewOutcome(outcome)
+    except ValueError:
+        errors["outcome"] = "Choose what you did"
+        chosen = None
+    if not note.strip():
+        errors["note"] = "Enter a note"
+    if chosen is ReviewOutcome.ADVICE and not advice.strip():
+        errors["advice"] = "Enter the advice for the patient"
+    if chosen is ReviewOutcome.BOOK_APPOINTMENT and book_within not in BOOK_WITHIN:
+        errors["book_within"] = "Choose how soon the patient should book"
+    if errors:
+        raise InvalidInput("The review was not closed", errors)
+    result = session.execute(
+        update(ReviewItem)
+        .where(
+            ReviewItem.id == item.id,
+            ReviewItem.status == ReviewStatus.CLAIMED,
+            ReviewItem.claimed_by_user_id == actor.id,
+        )
+        .values(
+            status=ReviewStatus.CLOSED,
+            closed_by_user_id=actor.id,
+            closed_at=utcnow(),
+            outcome=chosen,
+            note=note.strip(),
+            advice=advice.strip() if chosen is ReviewOutcome.ADVICE else "",
+            book_within=book_within if chosen is ReviewOutcome.BOOK_APPOINTMENT else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(item)
+    if result.rowcount != 1:
+        raise Conflict("Claim this item before closing it")
+    record_event(
+        session,
+        "review.close",
+        actor=actor,
+        patient_id=item.patient_id,
+        purpose="review of self-assessment",
+        detail=f"item={item.id} outcome={chosen.value}",
+        client_address=client_address,
+    )
+    return item

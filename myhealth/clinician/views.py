@@ -2,15 +2,20 @@
 
 import uuid
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from myhealth.access.policy import requires
 from myhealth.access.services import get_patient_for
-from myhealth.clinician import services
-from myhealth.clinician.forms import PatientSearchForm
+from myhealth.clinician import emails, services
+from myhealth.clinician.forms import ClaimForm, CloseReviewForm, PatientSearchForm
+from myhealth.errors import Conflict
 from myhealth.extensions import db
+from myhealth.messaging.services import MailNotSent
+from myhealth.records import display as record_display
+from myhealth.selfcare import display as selfcare_display
+from myhealth.selfcare import services as selfcare_services
 from myhealth.web import client_address
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
@@ -52,3 +57,93 @@ def patient(patient_id: uuid.UUID):
         patient=found,
         breadcrumbs=[{"href": url_for("clinician.workspace"), "text": _("Your patients")}],
     )
+
+
+def _queue_crumbs():
+    return [{"href": url_for("clinician.reviews"), "text": _("Assessments to review")}]
+
+
+@bp.get("/reviews")
+@requires("clinician:review:read")
+def reviews():
+    queue = services.review_queue(db.session, current_user, client_address=client_address())
+    db.session.commit()
+    return render_template("clinician/reviews.html", title=_("Assessments to review"), queue=queue)
+
+
+def _review_page(item_id, form, claim_form, status=200):
+    detail = services.review_detail(
+        db.session, current_user, item_id, client_address=client_address()
+    )
+    db.session.commit()
+    page = render_template(
+        "clinician/review.html",
+        title=_("Review: %(name)s", name=detail.item.patient.display_name),
+        detail=detail,
+        item=detail.item,
+        answers=selfcare_display.answer_rows(
+            detail.item.assessment, selfcare_services.current_algorithm(detail.item.assessment)
+        ),
+        display=record_display,
+        counts=record_display.section_counts(detail.record.counts),
+        form=form,
+        claim_form=claim_form,
+        breadcrumbs=_queue_crumbs(),
+    )
+    return page, status
+
+
+@bp.get("/reviews/<uuid:item_id>")
+@requires("clinician:review:read")
+def review(item_id: uuid.UUID):
+    return _review_page(item_id, CloseReviewForm(formdata=None), ClaimForm())
+
+
+@bp.post("/reviews/<uuid:item_id>/claim")
+@requires("clinician:review:update")
+def claim(item_id: uuid.UUID):
+    if ClaimForm().validate_on_submit():
+        try:
+            services.claim(db.session, current_user, item_id, client_address=client_address())
+            db.session.commit()
+            flash(_("You are now reviewing this assessment."), "success")
+        except Conflict as conflict:
+            db.session.rollback()
+            owner = conflict.field_errors.get("owner")
+            flash(
+                _("%(name)s is already reviewing this assessment.", name=owner)
+                if owner
+                else _("Someone else has already claimed or closed this assessment."),
+                "warning",
+            )
+    return redirect(url_for("clinician.review", item_id=item_id))
+
+
+@bp.post("/reviews/<uuid:item_id>/close")
+@requires("clinician:review:update")
+def close(item_id: uuid.UUID):
+    form = CloseReviewForm()
+    if not form.validate_on_submit():
+        return _review_page(item_id, form, ClaimForm(), status=400)
+    try:
+        item = services.close(
+            db.session,
+            current_user,
+            item_id,
+            outcome=form.outcome.data,
+            note=form.note.data,
+            advice=form.advice.data or "",
+            book_within=form.book_within.data,
+            client_address=client_address(),
+        )
+        db.session.commit()
+    except Conflict:
+        db.session.rollback()
+        flash(_("Claim this assessment before you close it."), "warning")
+        return redirect(url_for("clinician.review", item_id=item_id))
+    try:
+        emails.announce_review(db.session, item)
+    except MailNotSent:
+        flash(_("The review was closed, but we could not email the patient."), "warning")
+    flash(_("Review closed."), "success")
+    return redirect(url_for("clinician.reviews"))

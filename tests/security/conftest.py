@@ -31,6 +31,8 @@ ENDPOINT_SAMPLES = {
     "records.result_trend": {"code": HEART_RATE},
     "records.section": {"section": "results"},
 }
+# Every self-assessment page is tried with the PHQ-9 and its first question.
+SELFCARE_SAMPLES = {"algorithm_id": "phq9", "slug": "items-1"}
 SAFE_REFERRER_POLICIES = {
     "no-referrer",
     "same-origin",
@@ -66,6 +68,10 @@ def sample_url(app, endpoint: str, method: str = "GET", **values) -> str:
     for name in sorted(rule.arguments):
         if name in ENDPOINT_SAMPLES.get(endpoint, {}):
             args[name] = ENDPOINT_SAMPLES[endpoint][name]
+        elif name in SELFCARE_SAMPLES:
+            args[name] = SELFCARE_SAMPLES[name]
+        elif name in ("assessment_id", "item_id") and name not in values:
+            args[name] = uuid.uuid4()  # answers "not found": enough for header and CSRF checks
         elif name == "filename":
             args[name] = STATIC_FILES[endpoint]
         elif name == "token":
@@ -99,6 +105,14 @@ def record_with_result(db, world):
         source="security suite",
     )
     db.commit()
+
+
+@pytest.fixture
+def flagged_assessment(db, world):
+    """A PHQ-9 of the patient's over the review threshold, so it has a review item."""
+    from tests import factories
+
+    return factories.assessment(db, world.patient_user)
 
 
 @pytest.fixture

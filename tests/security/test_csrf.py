@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from myhealth.accounts.models import RecoveryCode, Role, User, UserSession
+from myhealth.clinician.models import ReviewItem
 from myhealth.home.models import HomeLayout
 from myhealth.records.models import ClinicalResource, Patient
+from myhealth.selfcare.models import Assessment
 from tests import factories
 from tests.security.conftest import csrf_token, routes, sample_url
 
@@ -220,7 +222,64 @@ def test_uploading_records_without_token_stores_nothing(db, world, signed_in):
     assert db.scalar(select(Patient).where(Patient.family_name == "Unwanted")) is None
 
 
+def test_starting_a_self_assessment_without_token_prefills_nothing(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    assert_refused(client.post("/self-assessment/phq9"))
+    with client.session_transaction() as session:
+        assert "selfcare" not in session
+
+
+def _phq9_started(client):
+    token = csrf_token(client, "/self-assessment/phq9")
+    client.post("/self-assessment/phq9", data={"csrf_token": token})
+    return token
+
+
+def test_answering_a_question_without_token_stores_no_answer(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    _phq9_started(client)
+    assert_refused(client.post("/self-assessment/phq9/questions/items-1", data={"answer": "2"}))
+    with client.session_transaction() as session:
+        assert "items" not in session["selfcare"]["answers"]
+
+
+def test_submitting_answers_without_token_saves_no_assessment(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    token = _phq9_started(client)
+    for n in range(1, 10):
+        url = f"/self-assessment/phq9/questions/items-{n}"
+        client.post(url, data={"csrf_token": token, "answer": "3"})
+    assert_refused(client.post("/self-assessment/phq9/check"))
+    assert db.scalar(select(func.count(Assessment.id))) == 0
+
+
+def test_claiming_a_review_without_token_leaves_it_open(db, world, signed_in):
+    item = factories.assessment(db, world.patient_user).review_item
+    client = signed_in(world.clinician)
+    assert_refused(client.post(f"/clinician/reviews/{item.id}/claim"))
+    db.expire_all()
+    assert str(db.get(ReviewItem, item.id).status) == "open"
+
+
+def test_closing_a_review_without_token_leaves_it_claimed(db, world, signed_in):
+    from myhealth.clinician.services import claim
+
+    item = factories.assessment(db, world.patient_user).review_item
+    claim(db, world.clinician, item.id)
+    db.commit()
+    client = signed_in(world.clinician)
+    data = {"outcome": "no_action", "note": "forged"}
+    assert_refused(client.post(f"/clinician/reviews/{item.id}/close", data=data))
+    db.expire_all()
+    assert str(db.get(ReviewItem, item.id).status) == "claimed"
+
+
 NOTHING_CHANGES = {
+    "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
+    "selfcare.question": test_answering_a_question_without_token_stores_no_answer,
+    "selfcare.check": test_submitting_answers_without_token_saves_no_assessment,
+    "clinician.claim": test_claiming_a_review_without_token_leaves_it_open,
+    "clinician.close": test_closing_a_review_without_token_leaves_it_claimed,
     "accounts.sign_out": test_sign_out_without_token_leaves_you_signed_in,
     "accounts.sign_out_everywhere": (
         test_sign_out_everywhere_without_token_leaves_the_devices_signed_in

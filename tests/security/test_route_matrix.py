@@ -50,6 +50,8 @@ TO_SIGN_IN = Redirect("/sign-in")  # signed out, or a step that needs signing in
 TO_ACCOUNT = Redirect("/account")
 TO_2FA_SETUP = Redirect("/account/two-factor")
 TO_CUSTOMISE = Redirect("/home/customise")
+TO_PHQ9 = Redirect("/self-assessment/phq9")
+CLAIMED = frozenset({302})  # back to the item's own page
 
 # Each row: row(anonymous, patient, other_patient, clinician, other_clinician, admin).
 EXPECTED: dict[tuple[str, str], dict[str, object]] = {
@@ -108,6 +110,24 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("records.section", "GET"): row(SIGN_IN, 200, 404, 200, 404, 403),
     ("records.upload", "GET"): row(SIGN_IN, 403, 403, 200, 200, 200),
     ("records.upload", "POST"): row(SIGN_IN, 403, 403, 200, 200, 200),  # no file: errors
+    # Self-assessment is open to everyone; nothing is started in these fresh sessions, so the
+    # pages of a flow send people to its start page.
+    ("selfcare.index", "GET"): everyone(200),
+    ("selfcare.start", "GET"): everyone(200),
+    ("selfcare.begin", "POST"): everyone(Redirect("/self-assessment/phq9/questions/items-1")),
+    ("selfcare.question", "GET"): everyone(TO_PHQ9),
+    ("selfcare.question", "POST"): everyone(TO_PHQ9),
+    ("selfcare.check", "GET"): everyone(TO_PHQ9),
+    ("selfcare.check", "POST"): everyone(TO_PHQ9),
+    ("selfcare.outcome", "GET"): everyone(TO_PHQ9),
+    # Saved assessments: only their owner. Clinicians see them through the review queue.
+    ("selfcare.history", "GET"): row(SIGN_IN, 200, 200, 403, 403, 403),
+    ("selfcare.result", "GET"): row(SIGN_IN, 200, 404, 403, 403, 403),
+    ("clinician.reviews", "GET"): row(SIGN_IN, 403, 403, 200, 200, 403),
+    ("clinician.review", "GET"): row(SIGN_IN, 403, 403, 200, 404, 403),
+    ("clinician.claim", "POST"): row(SIGN_IN, 403, 403, CLAIMED, 404, 403),
+    # The item is not claimed yet, so closing shows the page again with the form's errors.
+    ("clinician.close", "POST"): row(SIGN_IN, 403, 403, 400, 404, 403),
 }
 
 # Whose personal details each role may ever see in a response.
@@ -143,7 +163,7 @@ def identifying_details(patient) -> list[str]:
     ("endpoint", "method", "role"), CASES, ids=[f"{e}-{m}-{r}" for e, m, r in CASES]
 )
 def test_route_answers_each_role_as_the_matrix_says(
-    app, world, signed_in, client_for, endpoint, method, role
+    app, world, signed_in, client_for, flagged_assessment, endpoint, method, role
 ):
     client = client_for(role)
     if role in ("anonymous", "other_patient"):
@@ -151,7 +171,15 @@ def test_route_answers_each_role_as_the_matrix_says(
         device_id = signed_in(world.patient_user).device_id
     else:
         device_id = client.device_id
-    url = sample_url(app, endpoint, method, patient_id=world.patient.id, device_id=device_id)
+    url = sample_url(
+        app,
+        endpoint,
+        method,
+        patient_id=world.patient.id,
+        device_id=device_id,
+        assessment_id=flagged_assessment.id,
+        item_id=flagged_assessment.review_item.id,
+    )
 
     # POSTs carry a valid CSRF token: this matrix is about roles (CSRF has its own tests).
     data = {"csrf_token": csrf_token(client)} if method == "POST" else None

@@ -1,0 +1,109 @@
+"""Self-assessment speed: evaluations per second of every algorithm, and the page time of a
+whole assessment as a ratio to /healthz served the same way, measured side by side in one run.
+
+    python -m bench.triage [--quick]
+
+Prints one JSON object per line: {"metric", "value", "unit", "target", "ok"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+
+from bench.common import demo_app, emit, median_of, sign_in, timed
+
+PREFIX = "/self-assessment"
+
+
+def example_answers(algorithm) -> dict:
+    """A complete, valid answer set: every asked question answered, skip logic followed."""
+    answers: dict = {}
+    for question in algorithm.questions:
+        if not algorithm.applies(question, answers):
+            continue
+        if question.type == "boolean":
+            value = False
+        elif question.type == "choice":
+            value = question.choices[0].value
+        elif question.type == "integer_list":
+            value = [1] * (question.length or 0)
+        else:
+            low = question.minimum if question.minimum is not None else 0
+            high = question.maximum if question.maximum is not None else low + 10
+            middle = (low + high) / 2
+            value = int(middle) if question.type == "integer" else float(middle)
+        answers[question.id] = value
+    return answers
+
+
+def evaluations_per_second(algorithm, seconds: float) -> float:
+    answers = example_answers(algorithm)
+    algorithm.evaluate(answers)  # warm up
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(50):
+            algorithm.evaluate(answers)
+        count += 50
+    return count / (time.perf_counter() - start)
+
+
+def _token(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def full_assessment(client, items: list[int]) -> None:
+    """Every page of a PHQ-9 as a person goes through it: start, nine questions (each shown,
+    then answered), check your answers, submit, and the outcome page."""
+    token = _token(client, f"{PREFIX}/phq9")
+    location = client.post(f"{PREFIX}/phq9", data={"csrf_token": token}).headers["Location"]
+    for value in items:
+        assert client.get(location).status_code == 200
+        response = client.post(location, data={"csrf_token": token, "answer": str(value)})
+        location = response.headers["Location"]
+    assert client.get(location).status_code == 200  # check your answers
+    done = client.post(f"{PREFIX}/phq9/check", data={"csrf_token": token})
+    assert client.get(done.headers["Location"]).status_code == 200
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, under a minute")
+    args = parser.parse_args()
+    seconds = 0.2 if args.quick else 1.0
+    repeats = 5 if args.quick else 20
+
+    import triage_algorithms
+    from myhealth import demo
+
+    for entry in triage_algorithms.catalogue():
+        rate = evaluations_per_second(triage_algorithms.load(entry["id"]), seconds)
+        # A page view needs one evaluation; a thousand a second leaves it invisible.
+        emit(f"{entry['id']}_evaluations", rate, "per second", ">= 1000", rate >= 1000)
+
+    app = demo_app()
+    anonymous = app.test_client()
+    patient = sign_in(app, demo.DEMO_PATIENT_EMAIL)
+    timed(anonymous, "/healthz", 3)
+    full_assessment(anonymous, [1] * 9)  # warm up
+    base = timed(anonymous, "/healthz", repeats * 5)
+    pages = 2 + 2 * 9 + 3  # start form and start, 9 x (show, answer), check, submit, outcome
+    signed_out = median_of(lambda: full_assessment(anonymous, [1] * 9), repeats) / base
+    # Signed in it is saved: the assessment, two FHIR resources, a review item, the audit.
+    signed_in = median_of(lambda: full_assessment(patient, [2] * 9), repeats) / base
+    for name, ratio in (("signed_out", signed_out), ("signed_in_saved", signed_in)):
+        emit(
+            f"phq9_full_assessment_{name}_vs_healthz",
+            ratio,
+            "ratio",
+            f"< {pages * 10}",
+            ratio < pages * 10,
+        )
+        per_page = ratio / pages
+        emit(f"phq9_per_page_{name}_vs_healthz", per_page, "ratio", "< 10", per_page < 10)
+
+
+if __name__ == "__main__":
+    main()

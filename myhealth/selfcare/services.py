@@ -1,0 +1,324 @@
+"""Running self-assessments: what the record can answer, evaluating, saving and flagging.
+
+Signed out, nothing is stored: the answers live in the person's own session cookie until
+they close the browser. Signed in as a patient, the completed assessment is saved to their
+record (with the FHIR QuestionnaireResponse, and RiskAssessment for scores) and, when the
+outcome needs a clinician, a review item goes to their registered organisation, all in the
+caller's one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+import triage_algorithms
+from myhealth.access.services import get_patient_for, record_event
+from myhealth.accounts.models import Role
+from myhealth.clinician.models import ReviewItem
+from myhealth.database import utcnow
+from myhealth.errors import NotFound
+from myhealth.records.models import ClinicalResource
+from myhealth.records.services import ACTIVE_CONDITION
+from myhealth.selfcare import fhir
+from myhealth.selfcare.models import Assessment
+from triage_algorithms.conditions import condition_keys
+from triage_algorithms.core import RED_FLAG, REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
+
+PURPOSE = "self-assessment"
+# Why an outcome needs a clinician; the labels people see are in selfcare.display.
+REASON_URGENCY = "urgency"
+REASON_RED_FLAG = "red_flag"
+REASON_THRESHOLD = "score_threshold"
+REASON_SUICIDAL_THOUGHTS = "suicidal_thoughts"
+# LOINC: a blood pressure panel holds systolic and diastolic readings as components.
+BP_PANEL = "85354-9"
+
+
+@dataclass(frozen=True)
+class Completed:
+    outcome: Outcome
+    assessment: Assessment | None = None
+    review_reasons: list[str] = field(default_factory=list)
+
+
+def algorithm_or_404(algorithm_id: str) -> Algorithm:
+    try:
+        return triage_algorithms.load(algorithm_id)
+    except triage_algorithms.UnknownAlgorithm:
+        raise NotFound("No such self-assessment") from None
+
+
+def saves_for(user) -> bool:
+    """Whether completing an assessment saves it: signed-in patients with a record only."""
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.role is Role.PATIENT
+        and user.patient_id is not None
+    )
+
+
+def _age(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def _observation_value(resource: dict, loinc: str) -> float | None:
+    if (resource.get("code") or {}).get("coding", [{}])[0].get("code") == loinc:
+        value = (resource.get("valueQuantity") or {}).get("value")
+        if isinstance(value, (int, float)):
+            return float(value)
+    for component in resource.get("component") or []:
+        codes = {c.get("code") for c in (component.get("code") or {}).get("coding") or []}
+        value = (component.get("valueQuantity") or {}).get("value")
+        if loinc in codes and isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+def record_facts(session: Session, patient, keys: set[str]) -> dict[str, Any]:
+    """What the record says for each record key asked about. Only what it positively holds:
+    a condition missing from the record is not taken as "no". One query per kind of fact."""
+    facts: dict[str, Any] = {}
+    if "age" in keys and patient.birth_date:
+        facts["age"] = _age(patient.birth_date, date.today())
+    if "sex" in keys and str(patient.gender) in ("female", "male"):
+        facts["sex"] = str(patient.gender)
+    wanted_conditions = {k.removeprefix("condition:") for k in keys if k.startswith("condition:")}
+    if wanted_conditions:
+        codes = session.scalars(
+            select(ClinicalResource.code).where(
+                ClinicalResource.patient_id == patient.id,
+                ClinicalResource.resource_type == "Condition",
+                ClinicalResource.status.in_(ACTIVE_CONDITION),
+                ClinicalResource.code.is_not(None),
+            )
+        ).all()
+        for key in condition_keys(codes) & wanted_conditions:
+            facts[f"condition:{key}"] = True
+    for key in sorted(k for k in keys if k.startswith("observation:")):
+        loinc = key.removeprefix("observation:")
+        recent = session.scalars(
+            select(ClinicalResource.content)
+            .where(
+                ClinicalResource.patient_id == patient.id,
+                ClinicalResource.resource_type == "Observation",
+                ClinicalResource.code.in_({loinc, BP_PANEL}),
+            )
+            .order_by(ClinicalResource.effective_at.desc().nulls_last())
+            .limit(5)
+        ).all()
+        for content in recent:
+            value = _observation_value(content, loinc)
+            if value is not None:
+                facts[key] = round(value, 1)
+                break
+    return facts
+
+
+def prefill(
+    session: Session, user, algorithm: Algorithm, *, client_address: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """Answers the signed-in patient's record already holds, and their question ids. The read
+    is audited; someone signed out gets nothing pre-filled."""
+    keys = {q.record_key for q in algorithm.questions if q.record_key}
+    if not keys or not saves_for(user):
+        return {}, []
+    patient = get_patient_for(
+        session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
+    )
+    facts = record_facts(session, patient, keys)
+    answers: dict[str, Any] = {}
+    for question in algorithm.questions:
+        value = facts.get(question.record_key or "")
+        if value is None:
+            continue
+        try:
+            answers[question.id] = question.coerce(value)
+        except ValueError:
+            continue  # outside the algorithm's range: the person answers it themselves
+    return answers, sorted(answers)
+
+
+def review_reasons(outcome: Outcome, urgency_level: int) -> list[str]:
+    """Why this outcome needs a clinician, or an empty list when it does not."""
+    reasons = []
+    if outcome.urgency >= urgency_level:
+        reasons.append(REASON_URGENCY)
+    if RED_FLAG in outcome.flags:
+        reasons.append(REASON_RED_FLAG)
+    if REVIEW_THRESHOLD in outcome.flags:
+        reasons.append(REASON_THRESHOLD)
+    if REASON_SUICIDAL_THOUGHTS in outcome.flags:
+        reasons.append(REASON_SUICIDAL_THOUGHTS)
+    return reasons
+
+
+def complete(
+    session: Session,
+    user,
+    algorithm: Algorithm,
+    answers: dict[str, Any],
+    *,
+    from_record: list[str] = (),
+    config: dict,
+    client_address: str = "",
+) -> Completed:
+    """Evaluate the answers (InvalidAnswers if any is missing or wrong). For a signed-in
+    patient, save the assessment, its FHIR resources and any review item, and audit it."""
+    outcome = algorithm.evaluate(answers)
+    if not saves_for(user):
+        return Completed(outcome, None, review_reasons(outcome, config["REVIEW_URGENCY_LEVEL"]))
+    patient = get_patient_for(
+        session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
+    )
+    return record_assessment(
+        session,
+        patient,
+        algorithm,
+        answers,
+        submitted_by=user,
+        from_record=from_record,
+        config=config,
+        client_address=client_address,
+    )
+
+
+def record_assessment(
+    session: Session,
+    patient,
+    algorithm: Algorithm,
+    answers: dict[str, Any],
+    *,
+    submitted_by=None,
+    from_record: list[str] = (),
+    config: dict,
+    created_at=None,
+    client_address: str = "",
+) -> Completed:
+    """Save an assessment for a patient whose access has already been checked (``complete``
+    checks it; the demo seeds through here): the row, its FHIR resources, any review item and
+    the audit entry, in the caller's transaction."""
+    outcome = algorithm.evaluate(answers)
+    reasons = review_reasons(outcome, config["REVIEW_URGENCY_LEVEL"])
+    typed = algorithm.validate(answers)
+    created_at = created_at or utcnow()
+    assessment = Assessment(
+        patient_id=patient.id,
+        submitted_by_user_id=submitted_by.id if submitted_by is not None else None,
+        algorithm_id=algorithm.id,
+        algorithm_version=algorithm.version,
+        algorithm_title=algorithm.title,
+        kind=algorithm.kind,
+        answers=typed,
+        from_record=[q for q in from_record if q in typed],
+        outcome=outcome.to_dict(),
+        score=outcome.score,
+        band=outcome.band,
+        disposition=outcome.disposition,
+        urgency=outcome.urgency,
+        flagged=bool(reasons),
+        created_at=created_at,
+    )
+    session.add(assessment)
+    session.flush()
+    for resource in fhir.resources_for(session, assessment, algorithm):
+        session.add(resource)
+    if reasons:
+        due_hours = config["REVIEW_DUE_HOURS"][outcome.urgency]
+        session.add(
+            ReviewItem(
+                assessment_id=assessment.id,
+                patient_id=patient.id,
+                organisation_id=patient.registered_organisation_id,
+                urgency=outcome.urgency,
+                reasons=reasons,
+                created_at=created_at,
+                due_at=created_at + timedelta(hours=due_hours),
+            )
+        )
+    record_event(
+        session,
+        "assessment.create",
+        actor=submitted_by,
+        patient_id=patient.id,
+        purpose=PURPOSE,
+        detail=f"{algorithm.id} {algorithm.version} urgency={outcome.urgency} "
+        f"flagged={bool(reasons)}",
+        client_address=client_address,
+    )
+    session.flush()
+    return Completed(outcome, assessment, reasons)
+
+
+def history(session: Session, user, *, client_address: str = "") -> list[Assessment]:
+    """The signed-in patient's saved assessments, newest first, with their review status."""
+    patient = get_patient_for(
+        session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
+    )
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.patient_id == patient.id)
+            .options(selectinload(Assessment.review_item))
+            .order_by(Assessment.created_at.desc(), Assessment.id)
+        )
+    )
+
+
+def assessment_for(
+    session: Session, user, assessment_id: uuid.UUID, *, client_address: str = ""
+) -> Assessment:
+    """One of the signed-in patient's own assessments; anyone else's answers "not found"."""
+    assessment = session.get(Assessment, assessment_id)
+    if not saves_for(user) or assessment is None or assessment.patient_id != user.patient_id:
+        raise NotFound("Assessment not found")
+    get_patient_for(
+        session, user, assessment.patient_id, purpose=PURPOSE, client_address=client_address
+    )
+    return assessment
+
+
+def stored_outcome(assessment: Assessment) -> Outcome:
+    """The outcome as it was given, from the version that gave it; never re-evaluated, so a
+    later change to an algorithm does not rewrite what someone was told."""
+    data = dict(assessment.outcome)
+    data["rationale"] = [
+        Reason(
+            rule=reason["rule"],
+            text=reason["text"],
+            sources=tuple(Source(s["title"], s["url"]) for s in reason.get("sources", [])),
+        )
+        for reason in data.get("rationale", [])
+    ]
+    return Outcome(**data)
+
+
+def current_algorithm(assessment: Assessment) -> Algorithm | None:
+    """The algorithm as it is now, or None if it has been withdrawn."""
+    try:
+        return triage_algorithms.load(assessment.algorithm_id)
+    except triage_algorithms.UnknownAlgorithm:
+        return None
+
+
+def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -> list[Assessment]:
+    """The newest assessments for the homepage widget (its read is audited by the homepage)."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.patient_id == patient_id)
+            .options(selectinload(Assessment.review_item))
+            .order_by(Assessment.created_at.desc(), Assessment.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,47 @@
+"""Walking the self-assessment flow page by page, as a person does, without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from tests.accounts.helpers import csrf_token
+
+PREFIX = "/self-assessment"
+
+
+def start(client, algorithm_id: str):
+    token = csrf_token(client, f"{PREFIX}/{algorithm_id}")
+    return client.post(f"{PREFIX}/{algorithm_id}", data={"csrf_token": token})
+
+
+def slug_of(location: str) -> str | None:
+    match = re.search(r"/questions/([^/?]+)$", urlsplit(location).path)
+    return match.group(1) if match else None
+
+
+def answer_all(client, algorithm_id: str, answers: dict[str, str], *, limit: int = 60):
+    """Start, then answer each page asked from `answers` (by page slug) until the check page.
+    Returns the slugs asked, in order. Fails on a page the answers do not cover."""
+    response = start(client, algorithm_id)
+    asked = []
+    for _ in range(limit):
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        location = response.headers["Location"]
+        if urlsplit(location).path.endswith("/check"):
+            return asked
+        slug = slug_of(location)
+        assert slug in answers, f"no answer for page {slug!r} (asked so far: {asked})"
+        asked.append(slug)
+        token = csrf_token(client, location)
+        response = client.post(location, data={"csrf_token": token, "answer": answers[slug]})
+    raise AssertionError("the flow did not reach the check page")
+
+
+def submit(client, algorithm_id: str):
+    token = csrf_token(client, f"{PREFIX}/{algorithm_id}/check")
+    return client.post(f"{PREFIX}/{algorithm_id}/check", data={"csrf_token": token})
+
+
+def phq9_answers(items: list[int]) -> dict[str, str]:
+    return {f"items-{n}": str(value) for n, value in enumerate(items, start=1)}

@@ -1,0 +1,214 @@
+"""The self-assessment flow as people use it: one question per page, check answers, outcome.
+
+Signed out nothing is stored; signed in, the assessment is saved to the record (with its FHIR
+resources), flagged outcomes reach the practice's review queue, and the history shows them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from bs4 import BeautifulSoup
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.riskassessment import RiskAssessment
+from sqlalchemy import func, select
+
+import triage_algorithms
+from myhealth.access.models import AuditEvent
+from myhealth.clinician.models import ReviewItem
+from myhealth.records.models import ClinicalResource
+from myhealth.selfcare.models import Assessment
+from tests.accounts.helpers import csrf_token
+from tests.selfcare.helpers import PREFIX, answer_all, phq9_answers, start, submit
+
+MODERATE = [2, 1, 2, 1, 1, 1, 2, 2, 0]  # total 12: moderate, over the review threshold of 10
+MILD = [1, 1, 1, 1, 1, 1, 0, 0, 0]  # total 6: mild, no review
+ITEM_NINE = [0, 0, 0, 0, 0, 0, 0, 0, 1]  # total 1 but thoughts of self-harm
+
+
+def text_of(response) -> str:
+    return " ".join(BeautifulSoup(response.get_data(as_text=True), "html.parser").stripped_strings)
+
+
+def count(db, model) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def test_the_index_lists_every_algorithm_of_the_catalogue(client):
+    page = client.get(f"{PREFIX}/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for entry in triage_algorithms.catalogue():
+        assert f'href="{PREFIX}/{entry["id"]}"' in html
+        assert client.get(f"{PREFIX}/{entry['id']}").status_code == 200
+    assert client.get(f"{PREFIX}/no-such-tool").status_code == 404
+
+
+def test_signed_out_phq9_one_question_per_page_then_the_result_and_nothing_stored(db, client):
+    before = (count(db, Assessment), count(db, ClinicalResource), count(db, AuditEvent))
+    asked = answer_all(client, "phq9", phq9_answers(MODERATE))
+    assert asked == [f"items-{n}" for n in range(1, 10)]
+
+    check = client.get(f"{PREFIX}/phq9/check")
+    assert check.status_code == 200
+    words = text_of(check)
+    assert "Check your answers" in words
+    assert "not be stored" in words
+    assert check.get_data(as_text=True).count(">Change<") == 9
+
+    done = submit(client, "phq9")
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"{PREFIX}/phq9/outcome")
+    outcome = text_of(client.get(done.headers["Location"]))
+    assert "Score 12" in outcome
+    assert "Moderate" in outcome
+    assert (count(db, Assessment), count(db, ClinicalResource), count(db, AuditEvent)) == before
+
+
+def test_thoughts_of_self_harm_show_where_to_get_help_now_whatever_the_total(client):
+    answer_all(client, "phq9", phq9_answers(ITEM_NINE))
+    outcome = client.get(submit(client, "phq9").headers["Location"])
+    words = text_of(outcome)
+    assert "Samaritans" in words
+    assert "116 123" in words
+
+
+def test_back_links_go_to_the_previous_page_and_the_first_to_the_start(client):
+    start(client, "phq9")
+    first = client.get(f"{PREFIX}/phq9/questions/items-1").get_data(as_text=True)
+    assert f'href="{PREFIX}/phq9"' in first
+    token = csrf_token(client, f"{PREFIX}/phq9/questions/items-1")
+    client.post(f"{PREFIX}/phq9/questions/items-1", data={"csrf_token": token, "answer": "1"})
+    second = client.get(f"{PREFIX}/phq9/questions/items-2").get_data(as_text=True)
+    assert f'href="{PREFIX}/phq9/questions/items-1"' in second
+
+
+def test_no_answer_or_a_made_up_answer_shows_the_error_summary(client):
+    start(client, "phq9")
+    url = f"{PREFIX}/phq9/questions/items-1"
+    for bad in ("", "7", "<script>"):
+        response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": bad})
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "There is a problem" in html
+        assert 'href="#answer-1"' in html
+        assert "<script>" not in html.split("</header>")[1]
+
+
+def test_a_number_outside_the_published_range_is_refused_with_the_range(client):
+    algorithm = triage_algorithms.load("qrisk3")
+    age = algorithm.question("age")
+    start(client, "qrisk3")
+    url = f"{PREFIX}/qrisk3/questions/{algorithm.questions[0].id}"
+    # Walk to the age question with valid answers, whatever comes before it.
+    for question in algorithm.questions:
+        if question.id == "age":
+            break
+        value = question.choices[0].value if question.choices else "no"
+        if question.type in ("integer", "number"):
+            value = question.minimum
+        url = f"{PREFIX}/qrisk3/questions/{question.id}"
+        client.post(url, data={"csrf_token": csrf_token(client, url), "answer": str(value)})
+    url = f"{PREFIX}/qrisk3/questions/age"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": "90"})
+    assert response.status_code == 400
+    assert f"Enter a number from {int(age.minimum)} to {int(age.maximum)}" in text_of(response)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": "forty"})
+    assert "Enter a number, like 42" in text_of(response)
+
+
+def test_a_change_link_returns_to_check_your_answers_with_the_new_answer(client):
+    answer_all(client, "phq9", phq9_answers(MILD))
+    url = f"{PREFIX}/phq9/questions/items-3"
+    page = client.get(url)
+    assert 'value="1" checked' in page.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": "3"})
+    assert response.headers["Location"].endswith(f"{PREFIX}/phq9/check")
+    outcome = client.get(submit(client, "phq9").headers["Location"])
+    assert "Score 8" in text_of(outcome)
+
+
+def test_pages_out_of_order_go_back_to_where_the_person_is(client):
+    assert client.get(f"{PREFIX}/phq9/check").headers["Location"].endswith(f"{PREFIX}/phq9")
+    assert client.get(f"{PREFIX}/phq9/outcome").headers["Location"].endswith(f"{PREFIX}/phq9")
+    start(client, "phq9")
+    skipped = client.get(f"{PREFIX}/phq9/check")
+    assert skipped.headers["Location"].endswith("/questions/items-1")
+    unknown = client.get(f"{PREFIX}/phq9/questions/not-a-question")
+    assert unknown.headers["Location"].endswith("/questions/items-1")
+
+
+def test_signed_in_a_flagged_score_is_saved_to_the_record_and_queued_for_the_practice(
+    db, world, signed_in
+):
+    client = signed_in(world.patient_user)
+    answer_all(client, "phq9", phq9_answers(MODERATE))
+    assert "will be saved to your health record" in text_of(client.get(f"{PREFIX}/phq9/check"))
+    done = submit(client, "phq9")
+    db.expire_all()
+    assessment = db.scalars(
+        select(Assessment).where(Assessment.patient_id == world.patient.id)
+    ).one()
+    assert done.headers["Location"].endswith(f"{PREFIX}/assessments/{assessment.id}")
+    assert assessment.algorithm_version == triage_algorithms.load("phq9").version
+    assert (assessment.score, assessment.band, assessment.flagged) == (12, "moderate", True)
+
+    item = db.scalars(select(ReviewItem).where(ReviewItem.assessment_id == assessment.id)).one()
+    assert item.organisation_id == world.practice.id
+    assert str(item.status) == "open"
+    assert item.due_at > item.created_at
+    assert "score_threshold" in item.reasons
+
+    resources = {
+        r.resource_type: r.content
+        for r in db.scalars(
+            select(ClinicalResource).where(ClinicalResource.patient_id == world.patient.id)
+        )
+    }
+    response = QuestionnaireResponse.model_validate(resources["QuestionnaireResponse"])
+    assert response.status == "completed"
+    assert [a.valueInteger for a in response.item[0].answer] == MODERATE
+    risk = RiskAssessment.model_validate(resources["RiskAssessment"])
+    assert risk.basis[0].reference == f"QuestionnaireResponse/qr-{assessment.id}"
+
+    result = text_of(client.get(done.headers["Location"]))
+    assert "Saved to your health record" in result
+    assert "Waiting for a clinician" in result
+    history = text_of(client.get(f"{PREFIX}/assessments"))
+    assert "Waiting for a clinician" in history
+    home = text_of(client.get("/home"))
+    assert "Your health assessments" in home
+    assert "Waiting for a clinician" in home
+    events = db.scalars(
+        select(AuditEvent.action).where(AuditEvent.patient_id == world.patient.id)
+    ).all()
+    assert "assessment.create" in events
+
+
+def test_signed_in_an_unflagged_result_is_saved_without_a_review(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    answer_all(client, "phq9", phq9_answers(MILD))
+    location = submit(client, "phq9").headers["Location"]
+    assert "This did not need a clinician to look at it" in text_of(client.get(location))
+    assert count(db, ReviewItem) == 0
+    assert count(db, Assessment) == 1
+
+
+def test_another_patients_assessment_answers_like_one_that_does_not_exist(db, world, signed_in):
+    owner = signed_in(world.patient_user)
+    answer_all(owner, "phq9", phq9_answers(MILD))
+    location = submit(owner, "phq9").headers["Location"]
+    other = signed_in(world.other_patient_user)
+    theirs = other.get(location)
+    missing = other.get(f"{PREFIX}/assessments/{uuid.uuid4()}")
+    assert theirs.status_code == missing.status_code == 404
+    assert world.patient.family_name not in theirs.get_data(as_text=True)
+
+
+def test_answers_from_an_older_version_of_a_tool_start_again(app, client):
+    start(client, "phq9")
+    with client.session_transaction() as session:
+        session["selfcare"] = {**session["selfcare"], "version": "0.0-withdrawn"}
+    page = client.get(f"{PREFIX}/phq9/questions/items-1")
+    assert page.headers["Location"].endswith(f"{PREFIX}/phq9")
