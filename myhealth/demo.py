@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import nhs_number
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from myhealth.directory.models import Organisation, OrganisationKind, Practition
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_import import import_document
 from myhealth.records.models import Gender, Patient
+from myhealth.selfcare.demo import seed_assessments
 
 SEED = 2026
 
@@ -391,6 +393,12 @@ def seed(session: Session) -> DemoLogins:
         organisation=riverside,
     )
     session.flush()
+    others = [
+        p
+        for p in patients
+        if p.registered_organisation_id == riverside.id and p is not demo_patient
+    ]
+    created_any |= seed_assessments(session, demo_patient, others, clinician, current_app.config)
     return DemoLogins(
         DEMO_PATIENT_EMAIL,
         DEMO_CLINICIAN_EMAIL,

@@ -174,9 +174,7 @@ def claim(session: Session, actor, item_id: uuid.UUID, *, client_address: str = 
                 ReviewItem.organisation_id == actor.organisation_id,
                 ReviewItem.status == ReviewStatus.OPEN,
             )
-            .values(
-                status=ReviewStatus.CLAIMED, claimed_by_user_id=actor.id, claimed_at=utcnow()
-            )
+            .values(status=ReviewStatus.CLAIMED, claimed_by_user_id=actor.id, claimed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
     except OperationalError as error:

@@ -70,7 +70,11 @@ class AnswerForm(FlaskForm):
             self.answer.errors = [message]
             return False
         if uses_radios(self.step):
-            return True  # RadioField has already refused anything not offered
+            offered = {choice.value for choice in self.answer.choices}
+            if value not in offered:
+                self.answer.errors = [_("Select an answer")]
+                return False
+            return True
         try:
             number = float(value)
         except ValueError:
@@ -92,7 +96,8 @@ def answer_form(step: Step, *, formdata=None, current: Any = None) -> AnswerForm
     """The form for one page, pre-filled with the current answer."""
     attributes: dict[str, Any] = {"step": step}
     if uses_radios(step):
-        attributes["answer"] = RadioField(choices=_radio_choices(step), validate_choice=True)
+        # The choice is checked in AnswerForm.validate, with the NHS.UK wording.
+        attributes["answer"] = RadioField(choices=_radio_choices(step), validate_choice=False)
     else:
         attributes["answer"] = StringField(validators=[Length(max=20)])
     attributes["dont_know"] = BooleanField(_l("I do not know"))

@@ -75,9 +75,7 @@ def condition(code: str, status: str = "active") -> dict:
     }
 
 
-def test_the_record_prefills_qrisk3_with_the_latest_readings_and_the_read_is_audited(
-    db, world
-):
+def test_the_record_prefills_qrisk3_with_the_latest_readings_and_the_read_is_audited(db, world):
     add_to_record(
         db,
         world.patient,
@@ -86,7 +84,9 @@ def test_the_record_prefills_qrisk3_with_the_latest_readings_and_the_read_is_aud
         blood_pressure(151, 92, "2025-06-01T09:05:00+00:00"),
         quantity("9830-1", 4.2, "2025-05-20T09:00:00+00:00"),
     )
-    answers, from_record = services.prefill(db, world.patient_user, triage_algorithms.load("qrisk3"))
+    answers, from_record = services.prefill(
+        db, world.patient_user, triage_algorithms.load("qrisk3")
+    )
     born = world.patient.birth_date
     today = date.today()
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))

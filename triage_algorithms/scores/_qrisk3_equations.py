@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: LGPL-3.0-or-later
+# Derived from ClinRisk Ltd.'s QRISK3-2017 code; the rest of myhealth is MIT-licensed.
 """The QRISK3-2017 equations: coefficients and arithmetic, nothing else.
 
 Every number below is copied from ClinRisk's open-source QRISK3-2017 C code (functions
