@@ -93,16 +93,18 @@ def main() -> None:
     signed_out = median_of(lambda: full_assessment(anonymous, [1] * 9), repeats) / base
     # Signed in it is saved: the assessment, two FHIR resources, a review item, the audit.
     signed_in = median_of(lambda: full_assessment(patient, [2] * 9), repeats) / base
-    for name, ratio in (("signed_out", signed_out), ("signed_in_saved", signed_in)):
-        emit(
-            f"phq9_full_assessment_{name}_vs_healthz",
-            ratio,
-            "ratio",
-            f"< {pages * 10}",
-            ratio < pages * 10,
-        )
+    # Budgets as in bench.pages: a public page renders templates only; a signed-in page also
+    # loads the device session and writes to the database on every request.
+    for name, ratio, budget in (
+        ("signed_out", signed_out, 10),
+        ("signed_in_saved", signed_in, 20),
+    ):
+        whole = pages * budget
+        emit(f"phq9_full_assessment_{name}_vs_healthz", ratio, "ratio", f"< {whole}", ratio < whole)
         per_page = ratio / pages
-        emit(f"phq9_per_page_{name}_vs_healthz", per_page, "ratio", "< 10", per_page < 10)
+        emit(
+            f"phq9_per_page_{name}_vs_healthz", per_page, "ratio", f"< {budget}", per_page < budget
+        )
 
 
 if __name__ == "__main__":

@@ -212,3 +212,64 @@ def test_answers_from_an_older_version_of_a_tool_start_again(app, client):
         session["selfcare"] = {**session["selfcare"], "version": "0.0-withdrawn"}
     page = client.get(f"{PREFIX}/phq9/questions/items-1")
     assert page.headers["Location"].endswith(f"{PREFIX}/phq9")
+
+
+RASH_NOT_FADING = {
+    "not_fading": "yes",
+    "allergic_reaction": "no",
+    "hot_painful_skin": "no",
+    "cellulitis_urgent": "no",
+    "diabetes": "no",
+    "shingles": "no",
+    "shingles_eye": "no",
+    "pregnant": "no",
+    "weak_immune_system": "no",
+    "age": "40",
+    "unwell_or_lasting": "no",
+}
+
+
+def test_a_rash_that_does_not_fade_tells_a_signed_out_person_to_call_999(client):
+    answer_all(client, "rash", RASH_NOT_FADING)
+    outcome = client.get(submit(client, "rash").headers["Location"])
+    html = outcome.get_data(as_text=True)
+    assert "Call 999 now" in text_of(outcome)
+    assert 'href="tel:999"' in html
+    assert "nhsuk-card--care--emergency" in html
+    assert "https://www.nhs.uk/conditions/meningitis/" in html  # why, with its source
+    assert "If things get worse" in text_of(outcome)
+
+
+def test_a_red_flag_from_a_signed_in_patient_reaches_the_practice_queue_first(db, world, signed_in):
+    from tests import factories
+
+    factories.assessment(db, world.patient_user)  # an older, less urgent item
+    patient = signed_in(world.patient_user)
+    asked = answer_all(patient, "rash", RASH_NOT_FADING)
+    assert "age" not in asked  # the record gave the age
+    submit(patient, "rash")
+    db.expire_all()
+    queue = signed_in(world.clinician).get("/clinician/reviews").get_data(as_text=True)
+    rows = BeautifulSoup(queue, "html.parser").select("tbody tr")
+    assert "Rash" in rows[0].get_text() and "5 / 5" in rows[0].get_text()
+    item = db.scalars(select(ReviewItem).order_by(ReviewItem.urgency.desc())).first()
+    assert "red_flag" in item.reasons
+    assert (item.due_at - item.created_at).total_seconds() == 3600
+
+
+def test_the_history_costs_the_same_queries_for_one_assessment_or_ten(
+    db, world, signed_in, query_counter
+):
+    from tests import factories
+
+    client = signed_in(world.patient_user)
+    factories.assessment(db, world.patient_user)
+    client.get(f"{PREFIX}/assessments")
+    with query_counter as one:
+        client.get(f"{PREFIX}/assessments")
+    for _ in range(9):
+        factories.assessment(db, world.patient_user)
+    with query_counter as ten:
+        page = client.get(f"{PREFIX}/assessments")
+    assert page.get_data(as_text=True).count(f'href="{PREFIX}/assessments/') == 10
+    assert ten.count == one.count
