@@ -36,6 +36,15 @@ def _local_secret_key(instance_dir: Path) -> str:
     return path.read_text().strip()
 
 
+# When a self-assessment goes to a clinician, and how soon it should be worked, by urgency.
+# The due hours are a local service level agreed with the practice's clinical safety officer,
+# not a clinical threshold.
+REVIEW_DEFAULTS = {
+    "REVIEW_URGENCY_LEVEL": 3,
+    "REVIEW_DUE_HOURS": {5: 1, 4: 1, 3: 4, 2: 24, 1: 72, 0: 72},
+}
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment and explicit overrides."""
     overrides = dict(overrides or {})
@@ -80,10 +89,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": int(env.get("MYHEALTH_TRUSTED_PROXIES", "0")),
         # Self-assessments at or above this urgency (0 self-care ... 5 call 999) go to a
         # clinician for review, as do red flags and scores over their published thresholds.
-        "REVIEW_URGENCY_LEVEL": int(env.get("MYHEALTH_REVIEW_URGENCY_LEVEL", "3")),
-        # Hours within which a review item should be worked, by urgency. A local service
-        # level agreed with the practice's clinical safety officer, not a clinical threshold.
-        "REVIEW_DUE_HOURS": {5: 1, 4: 1, 3: 4, 2: 24, 1: 72, 0: 72},
+        "REVIEW_URGENCY_LEVEL": int(
+            env.get("MYHEALTH_REVIEW_URGENCY_LEVEL", str(REVIEW_DEFAULTS["REVIEW_URGENCY_LEVEL"]))
+        ),
+        "REVIEW_DUE_HOURS": dict(REVIEW_DEFAULTS["REVIEW_DUE_HOURS"]),
     }
     if environment in {"development", "test"}:
         # Plain local http: cookies cannot be Secure or the browser drops them.

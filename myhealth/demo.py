@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import nhs_number
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User
+from myhealth.config import REVIEW_DEFAULTS
 from myhealth.database import utcnow
 from myhealth.directory.models import Organisation, OrganisationKind, Practitioner
 from myhealth.records.demo_records import build_record
@@ -398,7 +399,8 @@ def seed(session: Session) -> DemoLogins:
         for p in patients
         if p.registered_organisation_id == riverside.id and p is not demo_patient
     ]
-    created_any |= seed_assessments(session, demo_patient, others, clinician, current_app.config)
+    config = current_app.config if has_app_context() else REVIEW_DEFAULTS
+    created_any |= seed_assessments(session, demo_patient, others, clinician, config)
     return DemoLogins(
         DEMO_PATIENT_EMAIL,
         DEMO_CLINICIAN_EMAIL,

@@ -10,6 +10,7 @@ import pyotp
 
 from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User
+from myhealth.config import REVIEW_DEFAULTS
 from myhealth.database import utcnow
 from myhealth.demo import test_range_nhs_numbers
 from myhealth.directory.models import Organisation, OrganisationKind
@@ -91,10 +92,7 @@ def user(
     return u
 
 
-REVIEW_CONFIG = {
-    "REVIEW_URGENCY_LEVEL": 3,
-    "REVIEW_DUE_HOURS": {5: 1, 4: 1, 3: 4, 2: 24, 1: 72, 0: 72},
-}
+REVIEW_CONFIG = REVIEW_DEFAULTS
 
 
 def assessment(session, patient_user, algorithm_id: str = "phq9", answers=None, created_at=None):
