@@ -20,8 +20,9 @@ def slug_of(location: str) -> str | None:
     return match.group(1) if match else None
 
 
-def answer_all(client, algorithm_id: str, answers: dict[str, str], *, limit: int = 60):
+def answer_all(client, algorithm_id: str, answers: dict, *, limit: int = 60):
     """Start, then answer each page asked from `answers` (by page slug) until the check page.
+    An answer is the value to send, or a dict of form fields (e.g. {"dont_know": "y"}).
     Returns the slugs asked, in order. Fails on a page the answers do not cover."""
     response = start(client, algorithm_id)
     asked = []
@@ -34,7 +35,9 @@ def answer_all(client, algorithm_id: str, answers: dict[str, str], *, limit: int
         assert slug in answers, f"no answer for page {slug!r} (asked so far: {asked})"
         asked.append(slug)
         token = csrf_token(client, location)
-        response = client.post(location, data={"csrf_token": token, "answer": answers[slug]})
+        given = answers[slug]
+        fields = given if isinstance(given, dict) else {"answer": given}
+        response = client.post(location, data={"csrf_token": token, **fields})
     raise AssertionError("the flow did not reach the check page")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 import triage_algorithms
 from myhealth.access.models import AuditEvent
 from myhealth.clinician.models import ReviewItem
-from myhealth.records.models import ClinicalResource
+from myhealth.records.models import ClinicalResource, Gender
 from myhealth.selfcare.models import Assessment
 from tests.accounts.helpers import csrf_token
 from tests.selfcare.helpers import PREFIX, answer_all, phq9_answers, start, submit
@@ -273,3 +273,84 @@ def test_the_history_costs_the_same_queries_for_one_assessment_or_ten(
         page = client.get(f"{PREFIX}/assessments")
     assert page.get_data(as_text=True).count(f'href="{PREFIX}/assessments/') == 10
     assert ten.count == one.count
+
+
+QRISK3_WEB = {
+    "sex": "male",
+    "age": "64",
+    "ethnicity": "1",
+    "smoking": "2",
+    "townsend": {"dont_know": "y"},  # the published tool allows it: Townsend 0
+    "bmi": "29",
+    "sbp": "148",
+    "sbp_sd": {"dont_know": "y"},
+    "chol_hdl_ratio": "5.2",
+    **{
+        flag: "no"
+        for flag in (
+            "atrial_fibrillation",
+            "atypical_antipsychotics",
+            "corticosteroids",
+            "erectile_dysfunction",
+            "migraine",
+            "rheumatoid_arthritis",
+            "ckd_3_5",
+            "severe_mental_illness",
+            "sle",
+            "diabetes_type1",
+            "diabetes_type2",
+        )
+    },
+    "treated_hypertension": "yes",
+    "family_history_chd": "yes",
+}
+
+
+def test_qrisk3_through_the_web_with_i_do_not_know_matches_the_algorithm(db, world, signed_in):
+    expected = triage_algorithms.load("qrisk3").evaluate(
+        {
+            **{k: v for k, v in QRISK3_WEB.items() if not isinstance(v, dict)},
+            "age": 64,
+            "ethnicity": 1,
+            "smoking": 2,
+            "bmi": 29,
+            "sbp": 148,
+            "chol_hdl_ratio": 5.2,
+            "townsend": 0,
+            "sbp_sd": 0,
+            **{k: v == "yes" for k, v in QRISK3_WEB.items() if v in ("yes", "no")},
+        }
+    )
+    world.patient.birth_date = None  # the record gives only the sex; the person answers the rest
+    world.patient.gender = Gender.MALE
+    db.commit()
+    client = signed_in(world.patient_user)
+    asked = answer_all(client, "qrisk3", QRISK3_WEB)
+    assert "sex" not in asked and "age" in asked
+    check = text_of(client.get(f"{PREFIX}/qrisk3/check"))
+    assert "I do not know" in check
+    location = submit(client, "qrisk3").headers["Location"]
+    result = text_of(client.get(location))
+    assert f"{expected.score:.1f}%" in result
+    assert "Raised" in result
+    db.expire_all()
+    risk = db.scalars(
+        select(ClinicalResource.content).where(
+            ClinicalResource.patient_id == world.patient.id,
+            ClinicalResource.resource_type == "RiskAssessment",
+        )
+    ).one()
+    assert risk["prediction"][0]["probabilityDecimal"] == round(expected.score / 100, 6)
+
+
+def test_a_saved_assessment_of_a_withdrawn_tool_still_shows_what_was_said(db, world, signed_in):
+    from tests import factories
+
+    assessment = factories.assessment(db, world.patient_user)
+    assessment.algorithm_id = "withdrawn_tool"
+    db.commit()
+    page = signed_in(world.patient_user).get(f"{PREFIX}/assessments/{assessment.id}")
+    assert page.status_code == 200
+    assert "Score 12" in text_of(page)
+    review = signed_in(world.clinician).get(f"/clinician/reviews/{assessment.review_item.id}")
+    assert "items" in text_of(review)  # the raw answers, since the questions are gone
