@@ -19,8 +19,9 @@ def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
     )
 
 
-def demo_app():
-    """A fresh app on a new SQLite file, built by the migrations and seeded with the demo."""
+def demo_app(*, seed: bool = True):
+    """A fresh app on a new SQLite file, built by the migrations and (unless seed=False)
+    seeded with the demo."""
     from flask_migrate import upgrade
 
     from myhealth import create_app, demo
@@ -38,7 +39,8 @@ def demo_app():
     )
     with app.app_context():
         upgrade()
-        demo.seed(db.session)
+        if seed:
+            demo.seed(db.session)
         db.session.commit()
     return app
 

@@ -19,13 +19,11 @@ import argparse
 import json
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from bench.common import emit
+from bench.common import demo_app, emit
 
 PRACTICE = ("Y90001", "Riverside Medical Practice")
 SMALL, LARGE = 50, 5000
@@ -129,25 +127,7 @@ def home_readings(patient_ref: str, nhs: str, count: int) -> list[dict]:
 
 
 def make_app():
-    from flask_migrate import upgrade
-
-    from myhealth import create_app
-    from myhealth.extensions import db
-
-    tmp = Path(tempfile.mkdtemp(prefix="myhealth-bench-records-"))
-    app = create_app(
-        {
-            "ENVIRONMENT": "test",
-            "INSTANCE_DIR": str(tmp),
-            "SECRET_KEY": "bench-" + "x" * 40,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        upgrade()
-        db.session.commit()
-    return app
+    return demo_app(seed=False)
 
 
 def bench_import(app, count: int) -> None:
