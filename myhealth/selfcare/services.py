@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 import triage_algorithms
 from myhealth.access.services import get_patient_for, record_event
@@ -269,7 +269,7 @@ def history(session: Session, user, *, client_address: str = "") -> list[Assessm
         session.scalars(
             select(Assessment)
             .where(Assessment.patient_id == patient.id)
-            .options(selectinload(Assessment.review_item))
+            .options(joinedload(Assessment.review_item))
             .order_by(Assessment.created_at.desc(), Assessment.id)
         )
     )
@@ -317,7 +317,7 @@ def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -
         session.scalars(
             select(Assessment)
             .where(Assessment.patient_id == patient_id)
-            .options(selectinload(Assessment.review_item))
+            .options(joinedload(Assessment.review_item))
             .order_by(Assessment.created_at.desc(), Assessment.id)
             .limit(limit)
         )

@@ -7,7 +7,7 @@ from myhealth.selfcare.services import latest_for_widget
 
 
 def _load(session, user, patient) -> dict:
-    """Two queries (assessments, then their review items) whatever the history's length; the
+    """One query (assessments joined to their review items) whatever the history's length; the
     homepage has already checked and audited this patient read."""
     if patient is None:
         return {"assessments": []}
