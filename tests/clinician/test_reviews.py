@@ -248,3 +248,19 @@ def test_a_patient_with_no_practice_is_told_nobody_will_review_it(db, world, sig
     page = signed_in(world.patient_user).get(f"/self-assessment/assessments/{assessment.id}")
     assert "none is on your record" in words(page)
     assert "could not be sent to a practice" in words(signed_in(world.clinician).get(QUEUE))
+
+
+def test_a_review_is_closed_even_when_the_email_cannot_be_sent(db, world, extra_app):
+    from tests.conftest import free_port, sign_in_as
+
+    app = extra_app(SMTP_URL=f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    item = item_of(db, factories.assessment(db, world.patient_user))
+    services.claim(db, world.clinician, item.id)
+    db.commit()
+    client = sign_in_as(app, db, world.clinician)
+    url = f"{QUEUE}/{item.id}"
+    data = {"csrf_token": csrf_token(client, url), "outcome": "advice", "advice": "Call us."}
+    response = client.post(f"{url}/close", data={**data, "note": "Advised"})
+    assert response.status_code == 302
+    assert "we could not email the patient" in words(client.get(QUEUE))
+    assert str(item_of(db, item.assessment).status) == "closed"
