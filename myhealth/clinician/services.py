@@ -205,6 +205,35 @@ def claim(session: Session, actor, item_id: uuid.UUID, *, client_address: str = 
     return item
 
 
+def release(session: Session, actor, item_id: uuid.UUID, *, client_address: str = "") -> ReviewItem:
+    """Give back an item the actor has claimed but cannot finish, so a colleague can take it."""
+    _require_reviewer(actor, "clinician:review:update")
+    item = _item_for(session, actor, item_id)
+    result = session.execute(
+        update(ReviewItem)
+        .where(
+            ReviewItem.id == item.id,
+            ReviewItem.status == ReviewStatus.CLAIMED,
+            ReviewItem.claimed_by_user_id == actor.id,
+        )
+        .values(status=ReviewStatus.OPEN, claimed_by_user_id=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(item)
+    if result.rowcount != 1:
+        raise Conflict("Only the clinician who claimed this item can release it")
+    record_event(
+        session,
+        "review.release",
+        actor=actor,
+        patient_id=item.patient_id,
+        purpose="review of self-assessment",
+        detail=f"item={item.id}",
+        client_address=client_address,
+    )
+    return item
+
+
 def close(
     session: Session,
     actor,

@@ -119,6 +119,20 @@ def claim(item_id: uuid.UUID):
     return redirect(url_for("clinician.review", item_id=item_id))
 
 
+@bp.post("/reviews/<uuid:item_id>/release")
+@requires("clinician:review:update")
+def release(item_id: uuid.UUID):
+    if ClaimForm().validate_on_submit():
+        try:
+            services.release(db.session, current_user, item_id, client_address=client_address())
+            db.session.commit()
+            flash(_("You have released this assessment for a colleague to review."), "success")
+        except Conflict:
+            db.session.rollback()
+            flash(_("Only the clinician who claimed this assessment can release it."), "warning")
+    return redirect(url_for("clinician.review", item_id=item_id))
+
+
 @bp.post("/reviews/<uuid:item_id>/close")
 @requires("clinician:review:update")
 def close(item_id: uuid.UUID):

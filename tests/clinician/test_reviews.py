@@ -264,3 +264,23 @@ def test_a_review_is_closed_even_when_the_email_cannot_be_sent(db, world, extra_
     assert response.status_code == 302
     assert "we could not email the patient" in words(client.get(QUEUE))
     assert str(item_of(db, item.assessment).status) == "closed"
+
+
+def test_the_owner_can_release_a_claim_for_a_colleague_and_nobody_else_can(db, world, signed_in):
+    colleague = factories.user(db, Role.CLINICIAN, org=world.practice)
+    item = item_of(db, factories.assessment(db, world.patient_user))
+    services.claim(db, world.clinician, item.id)
+    db.commit()
+    with pytest.raises(Conflict):
+        services.release(db, colleague, item.id)
+    client = signed_in(world.clinician)
+    url = f"{QUEUE}/{item.id}"
+    response = client.post(f"{url}/release", data={"csrf_token": csrf_token(client, url)})
+    assert "released this assessment" in words(client.get(response.headers["Location"]))
+    released = item_of(db, item.assessment)
+    assert (str(released.status), released.claimed_by_user_id) == ("open", None)
+    services.claim(db, colleague, item.id)
+    db.commit()
+    assert item_of(db, item.assessment).claimed_by_user_id == colleague.id
+    again = client.post(f"{url}/release", data={"csrf_token": csrf_token(client, url)})
+    assert "Only the clinician who claimed" in words(client.get(again.headers["Location"]))

@@ -274,7 +274,20 @@ def test_closing_a_review_without_token_leaves_it_claimed(db, world, signed_in):
     assert str(db.get(ReviewItem, item.id).status) == "claimed"
 
 
+def test_releasing_a_review_without_token_keeps_the_claim(db, world, signed_in):
+    from myhealth.clinician.services import claim
+
+    item = factories.assessment(db, world.patient_user).review_item
+    claim(db, world.clinician, item.id)
+    db.commit()
+    client = signed_in(world.clinician)
+    assert_refused(client.post(f"/clinician/reviews/{item.id}/release"))
+    db.expire_all()
+    assert db.get(ReviewItem, item.id).claimed_by_user_id == world.clinician.id
+
+
 NOTHING_CHANGES = {
+    "clinician.release": test_releasing_a_review_without_token_keeps_the_claim,
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
     "selfcare.question": test_answering_a_question_without_token_stores_no_answer,
     "selfcare.check": test_submitting_answers_without_token_saves_no_assessment,

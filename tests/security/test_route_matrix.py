@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("clinician.reviews", "GET"): row(SIGN_IN, 403, 403, 200, 200, 403),
     ("clinician.review", "GET"): row(SIGN_IN, 403, 403, 200, 404, 403),
     ("clinician.claim", "POST"): row(SIGN_IN, 403, 403, CLAIMED, 404, 403),
+    # Not claimed by anyone: nothing to release; back to the item with a message.
+    ("clinician.release", "POST"): row(SIGN_IN, 403, 403, CLAIMED, 404, 403),
     # The item is not claimed yet, so closing shows the page again with the form's errors.
     ("clinician.close", "POST"): row(SIGN_IN, 403, 403, 400, 404, 403),
 }
