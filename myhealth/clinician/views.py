@@ -14,6 +14,7 @@ from myhealth.errors import Conflict
 from myhealth.extensions import db
 from myhealth.messaging.services import MailNotSent
 from myhealth.records import display as record_display
+from myhealth.records import tables as record_tables
 from myhealth.selfcare import display as selfcare_display
 from myhealth.selfcare import services as selfcare_services
 from myhealth.web import client_address
@@ -85,6 +86,7 @@ def _review_page(item_id, form, claim_form, status=200):
             detail.item.assessment, selfcare_services.current_algorithm(detail.item.assessment)
         ),
         display=record_display,
+        tables=record_tables,
         counts=record_display.section_counts(detail.record.counts),
         form=form,
         claim_form=claim_form,

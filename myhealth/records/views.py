@@ -19,7 +19,7 @@ from myhealth.access.policy import requires
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db
-from myhealth.records import charts, display, fhir_export, services
+from myhealth.records import charts, display, fhir_export, services, tables
 from myhealth.records.fhir_import import ImportRefused, import_document
 from myhealth.records.forms import RecordFilterForm, UploadForm
 from myhealth.web import client_address
@@ -29,7 +29,12 @@ bp = Blueprint("records", __name__)
 
 @bp.context_processor
 def record_helpers():
-    return {"display": display, "sections": services.SECTIONS, "page_size": services.PAGE_SIZE}
+    return {
+        "display": display,
+        "tables": tables,
+        "sections": services.SECTIONS,
+        "page_size": services.PAGE_SIZE,
+    }
 
 
 def _own_record(patient) -> bool:
@@ -158,7 +163,7 @@ def result_trend(patient_id: uuid.UUID, code: str):
         series=series,
         patient=series.patient,
         chart=charts.results_chart(series.title, series.points),
-        table=display.trend_table(series.points),
+        table=tables.trend_table(series.points),
         breadcrumbs=crumbs,
     )
 
@@ -198,7 +203,7 @@ def section(patient_id: uuid.UUID, section: str):
         form=form,
         page=page,
         patient=page.patient,
-        table=display.table(section, page.items),
+        table=tables.table(section, page.items),
         breadcrumbs=_breadcrumbs(page.patient),
     )
 
