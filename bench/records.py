@@ -23,7 +23,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from bench.common import demo_app, emit
+from bench.common import demo_app, emit, sign_in
 
 PRACTICE = ("Y90001", "Riverside Medical Practice")
 SMALL, LARGE = 50, 5000
@@ -179,20 +179,12 @@ def _store_patient(app, bundle: dict, email: str) -> uuid.UUID:
 
 def _summary_timer(app, email: str, patient_id: uuid.UUID):
     """A function timing one summary, through the page when the route exists."""
-    from myhealth.accounts.models import User, UserSession
+    from myhealth.accounts.models import User
     from myhealth.extensions import db
     from myhealth.records import services
 
     if "records.summary" in app.view_functions:
-        with app.app_context():
-            user = db.session.query(User).filter_by(email=email).one()
-            device = UserSession(user_id=user.id, client_address="127.0.0.1", user_agent="bench")
-            db.session.add(device)
-            db.session.commit()
-            device_id = str(device.id)
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = device_id
+        client = sign_in(app, email)
 
         def page() -> float:
             started = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -240,7 +241,7 @@ class Outcome:
         }
 
 
-class Algorithm:
+class Algorithm(ABC):
     """Base for pathways and scores. Subclasses set the attributes and implement ``_evaluate``
     on validated, typed answers."""
 
@@ -311,10 +312,16 @@ class Algorithm:
         return typed
 
     def evaluate(self, answers: Mapping[str, Any]) -> Outcome:
-        return self._evaluate(self.validate(answers))
+        return self.evaluate_typed(answers)[1]
 
-    def _evaluate(self, answers: dict[str, Any]) -> Outcome:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def evaluate_typed(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Outcome]:
+        """The typed answers as validated, and the outcome: for callers that store both."""
+        typed = self.validate(answers)
+        return typed, self._evaluate(typed)
+
+    @abstractmethod
+    def _evaluate(self, answers: dict[str, Any]) -> Outcome:
+        """The outcome for answers that ``validate`` has already typed and checked."""
 
     def describe(self) -> dict[str, Any]:
         return {

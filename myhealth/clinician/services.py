@@ -156,9 +156,40 @@ def review_detail(
         actor,
         item.patient_id,
         client_address=client_address,
-        purpose="review of self-assessment",
+        purpose=REVIEW_PURPOSE,
     )
     return ReviewDetail(item, record)
+
+
+REVIEW_PURPOSE = "review of self-assessment"
+
+
+def _audit_item(session, action: str, actor, item, client_address: str, detail: str = ""):
+    record_event(
+        session,
+        action,
+        actor=actor,
+        patient_id=item.patient_id,
+        purpose=REVIEW_PURPOSE,
+        detail=f"item={item.id}{detail}",
+        client_address=client_address,
+    )
+
+
+def _update_own_claim(session: Session, actor, item: ReviewItem, **values) -> bool:
+    """Change an item only while the actor holds its claim: one conditional UPDATE."""
+    result = session.execute(
+        update(ReviewItem)
+        .where(
+            ReviewItem.id == item.id,
+            ReviewItem.status == ReviewStatus.CLAIMED,
+            ReviewItem.claimed_by_user_id == actor.id,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(item)
+    return result.rowcount == 1
 
 
 def claim(session: Session, actor, item_id: uuid.UUID, *, client_address: str = "") -> ReviewItem:
@@ -193,15 +224,7 @@ def claim(session: Session, actor, item_id: uuid.UUID, *, client_address: str = 
             return item
         owner = item.claimed_by.display_name if item.claimed_by else ""
         raise Conflict(f"{owner} is already reviewing this item", {"owner": owner})
-    record_event(
-        session,
-        "review.claim",
-        actor=actor,
-        patient_id=item.patient_id,
-        purpose="review of self-assessment",
-        detail=f"item={item.id}",
-        client_address=client_address,
-    )
+    _audit_item(session, "review.claim", actor, item, client_address)
     return item
 
 
@@ -209,28 +232,12 @@ def release(session: Session, actor, item_id: uuid.UUID, *, client_address: str 
     """Give back an item the actor has claimed but cannot finish, so a colleague can take it."""
     _require_reviewer(actor, "clinician:review:update")
     item = _item_for(session, actor, item_id)
-    result = session.execute(
-        update(ReviewItem)
-        .where(
-            ReviewItem.id == item.id,
-            ReviewItem.status == ReviewStatus.CLAIMED,
-            ReviewItem.claimed_by_user_id == actor.id,
-        )
-        .values(status=ReviewStatus.OPEN, claimed_by_user_id=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
+    released = _update_own_claim(
+        session, actor, item, status=ReviewStatus.OPEN, claimed_by_user_id=None, claimed_at=None
     )
-    session.refresh(item)
-    if result.rowcount != 1:
+    if not released:
         raise Conflict("Only the clinician who claimed this item can release it")
-    record_event(
-        session,
-        "review.release",
-        actor=actor,
-        patient_id=item.patient_id,
-        purpose="review of self-assessment",
-        detail=f"item={item.id}",
-        client_address=client_address,
-    )
+    _audit_item(session, "review.release", actor, item, client_address)
     return item
 
 
@@ -263,34 +270,19 @@ def close(
         errors["book_within"] = "Choose how soon the patient should book"
     if errors:
         raise InvalidInput("The review was not closed", errors)
-    result = session.execute(
-        update(ReviewItem)
-        .where(
-            ReviewItem.id == item.id,
-            ReviewItem.status == ReviewStatus.CLAIMED,
-            ReviewItem.claimed_by_user_id == actor.id,
-        )
-        .values(
-            status=ReviewStatus.CLOSED,
-            closed_by_user_id=actor.id,
-            closed_at=utcnow(),
-            outcome=chosen,
-            note=note.strip(),
-            advice=advice.strip() if chosen is ReviewOutcome.ADVICE else "",
-            book_within=book_within if chosen is ReviewOutcome.BOOK_APPOINTMENT else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(item)
-    if result.rowcount != 1:
-        raise Conflict("Claim this item before closing it")
-    record_event(
+    closed = _update_own_claim(
         session,
-        "review.close",
-        actor=actor,
-        patient_id=item.patient_id,
-        purpose="review of self-assessment",
-        detail=f"item={item.id} outcome={chosen.value}",
-        client_address=client_address,
+        actor,
+        item,
+        status=ReviewStatus.CLOSED,
+        closed_by_user_id=actor.id,
+        closed_at=utcnow(),
+        outcome=chosen,
+        note=note.strip(),
+        advice=advice.strip() if chosen is ReviewOutcome.ADVICE else "",
+        book_within=book_within if chosen is ReviewOutcome.BOOK_APPOINTMENT else None,
     )
+    if not closed:
+        raise Conflict("Claim this item before closing it")
+    _audit_item(session, "review.close", actor, item, client_address, f" outcome={chosen.value}")
     return item

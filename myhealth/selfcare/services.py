@@ -175,8 +175,8 @@ def complete(
 ) -> Completed:
     """Evaluate the answers (InvalidAnswers if any is missing or wrong). For a signed-in
     patient, save the assessment, its FHIR resources and any review item, and audit it."""
-    outcome = algorithm.evaluate(answers)
     if not saves_for(user):
+        outcome = algorithm.evaluate(answers)
         return Completed(outcome, None, review_reasons(outcome, config["REVIEW_URGENCY_LEVEL"]))
     patient = get_patient_for(
         session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
@@ -208,9 +208,8 @@ def record_assessment(
     """Save an assessment for a patient whose access has already been checked (``complete``
     checks it; the demo seeds through here): the row, its FHIR resources, any review item and
     the audit entry, in the caller's transaction."""
-    outcome = algorithm.evaluate(answers)
+    typed, outcome = algorithm.evaluate_typed(answers)
     reasons = review_reasons(outcome, config["REVIEW_URGENCY_LEVEL"])
-    typed = algorithm.validate(answers)
     created_at = created_at or utcnow()
     assessment = Assessment(
         patient_id=patient.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from triage_algorithms.core import Choice
+from triage_algorithms.core import Choice, Question
 
 # The answer scale of the PHQ-9 and GAD-7 (the same four answers, scored 0 to 3).
 FREQUENCY_CHOICES = (
@@ -25,3 +25,20 @@ def points_below(value: float, table: Sequence[tuple[float, int]]) -> int:
 def plain_number(value: float) -> str:
     """A number as people write it: 4 not 4.0, 37.5 as it is."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def frequency_items_question(stem: str, items: tuple[str, ...]) -> Question:
+    """The one question of the PHQ-9 and GAD-7: each item answered 0-3 by how often, over the
+    last 2 weeks (each item is shown on its own page in the portal)."""
+    return Question(
+        id="items",
+        text=stem,
+        type="integer_list",
+        length=len(items),
+        minimum=0,
+        maximum=3,
+        choices=FREQUENCY_CHOICES,
+        item_texts=items,
+        help="Over the last 2 weeks, how often have you been bothered by this? Choose the "
+        "answer closest to how you have felt. There are no right or wrong answers.",
+    )

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Question, Reason, Source
-from triage_algorithms.scores._common import FREQUENCY_CHOICES
+from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
+from triage_algorithms.scores._common import frequency_items_question
 
 SPITZER_2006 = Source(
     "Spitzer RL, Kroenke K, Williams JBW, Löwe B. A brief measure for assessing generalized "
@@ -68,18 +68,9 @@ class Gad7(Algorithm):
     )
     sources = (SPITZER_2006,)
     questions = (
-        Question(
-            id="items",
-            text="Over the last 2 weeks, how often have you been bothered by the following "
-            "problems?",
-            type="integer_list",
-            length=len(ITEMS),
-            minimum=0,
-            maximum=3,
-            choices=FREQUENCY_CHOICES,
-            item_texts=ITEMS,
-            help="Over the last 2 weeks, how often have you been bothered by this? Choose the "
-            "answer closest to how you have felt. There are no right or wrong answers.",
+        frequency_items_question(
+            "Over the last 2 weeks, how often have you been bothered by the following problems?",
+            ITEMS,
         ),
     )
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Question, Reason, Source
-from triage_algorithms.scores._common import FREQUENCY_CHOICES
+from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
+from triage_algorithms.scores._common import frequency_items_question
 
 KROENKE_2001 = Source(
     "Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression severity "
@@ -102,18 +102,10 @@ class Phq9(Algorithm):
     )
     sources = (KROENKE_2001, KROENKE_2002, NHS_SUICIDAL_THOUGHTS)
     questions = (
-        Question(
-            id="items",
-            text="Over the last 2 weeks, how often have you been bothered by any of the "
+        frequency_items_question(
+            "Over the last 2 weeks, how often have you been bothered by any of the "
             "following problems?",
-            type="integer_list",
-            length=len(ITEMS),
-            minimum=0,
-            maximum=3,
-            choices=FREQUENCY_CHOICES,
-            item_texts=ITEMS,
-            help="Over the last 2 weeks, how often have you been bothered by this? Choose the "
-            "answer closest to how you have felt. There are no right or wrong answers.",
+            ITEMS,
         ),
     )
 
