@@ -108,3 +108,19 @@ def condition_keys(codes: Iterable[str]) -> set[str]:
     if isinstance(codes, str):
         codes = [codes]
     return {_KEY_BY_CODE[code] for code in (str(c).strip() for c in codes) if code in _KEY_BY_CODE}
+
+
+def _record_keys() -> frozenset[str]:
+    from triage_algorithms.risk_factors import HISTORY, MEDICINES
+
+    return frozenset(
+        [
+            *(f"condition:{key}" for key in CONDITIONS),
+            *(f"medicine:{key}" for key in MEDICINES),
+            *(f"history:{key}" for key in HISTORY),
+        ]
+    )
+
+
+# Every yes/no fact a health record can answer for a question (besides age and sex).
+RECORD_KEYS: frozenset[str] = _record_keys()

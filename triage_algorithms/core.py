@@ -27,7 +27,17 @@ DISPOSITIONS: dict[str, int] = {
     "self_care": 0,
 }
 
-ANSWER_TYPES = ("boolean", "integer", "number", "choice", "integer_list")
+ANSWER_TYPES = ("boolean", "integer", "number", "choice", "integer_list", "multiple")
+
+# The answer a person gives when they cannot know (a score's "I do not know", a pathway's
+# "I'm not sure"). It is replaced by the question's stated value before any rule sees it.
+DONT_KNOW = "dont_know"
+
+# Dispositions at or above this urgency end the questions at once (999, or A&E now).
+EMERGENCY_URGENCY = 4
+
+# Support a person is shown at once, before any further question (Algorithm.interrupt).
+SUPPORT_PAGES = ("suicidal_thoughts",)
 
 # Flags the portal acts on. A score that crosses its published review threshold adds
 # REVIEW_THRESHOLD; a pathway red-flag rule adds RED_FLAG (and its own rule id).
@@ -59,10 +69,31 @@ class Source:
         return {"title": self.title, "url": self.url}
 
 
+def N_(text: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Marks text for the translation catalogue without translating it here: this package
+    stays pure, and the portal translates the text when it shows it."""
+    return text
+
+
 @dataclass(frozen=True)
 class Choice:
     value: Any
     label: str
+    help: str = ""
+    # For a "multiple" question: what a health record can answer for this item (the item is
+    # pre-selected when the record holds it), as for Question.record_key.
+    record_key: str | None = None
+
+
+@dataclass(frozen=True)
+class NotSure:
+    """A pathway question a lay person may not be able to answer ("is the rash fading under
+    a glass?"): "I'm not sure" is offered and taken as ``treat_as``, the more cautious answer,
+    for the ``reason`` given (and its sources)."""
+
+    treat_as: Any
+    reason: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,12 +120,21 @@ class Question:
     # For integer_list: the text of each item (each is asked on its own page in the portal),
     # answered with one of ``choices``.
     item_texts: tuple[str, ...] = ()
+    not_sure: NotSure | None = None
+
+    @property
+    def allows_dont_know(self) -> bool:
+        return self.dont_know_allowed or self.not_sure is not None
+
+    @property
+    def dont_know_value(self) -> Any:
+        return self.not_sure.treat_as if self.not_sure is not None else self.default
 
     def __post_init__(self):
         if self.type not in ANSWER_TYPES:
             raise ValueError(f"question {self.id}: unknown answer type {self.type!r}")
-        if self.type == "choice" and not self.choices:
-            raise ValueError(f"question {self.id}: a choice question needs choices")
+        if self.type in ("choice", "multiple") and not self.choices:
+            raise ValueError(f"question {self.id}: a {self.type} question needs choices")
 
     @property
     def validation(self) -> dict[str, Any]:
@@ -113,11 +153,14 @@ class Question:
             "text": self.text,
             "help": self.help,
             "type": self.type,
-            "choices": [{"value": c.value, "label": c.label} for c in self.choices],
+            "choices": [
+                {"value": c.value, "label": c.label, "help": c.help, "record_key": c.record_key}
+                for c in self.choices
+            ],
             "validation": self.validation,
             "unit": self.unit,
-            "dont_know_allowed": self.dont_know_allowed,
-            "default": self.default,
+            "dont_know_allowed": self.allows_dont_know,
+            "default": self.dont_know_value,
             "record_key": self.record_key,
         }
 
@@ -125,14 +168,16 @@ class Question:
         """Return the typed answer or raise ValueError with a plain message."""
         if value is None or value == "":
             raise ValueError("Answer this question")
-        if self.dont_know_allowed and value == "dont_know":
-            return self.default
+        if self.allows_dont_know and value == DONT_KNOW:
+            return self.dont_know_value
         if self.type == "boolean":
             return _coerce_boolean(value)
         if self.type == "choice":
             return self._coerce_choice(value)
         if self.type == "integer_list":
             return self._coerce_list(value)
+        if self.type == "multiple":
+            return self._coerce_multiple(value)
         number = _coerce_number(value, integer=self.type == "integer")
         self._check_range(number)
         return number
@@ -143,6 +188,20 @@ class Question:
                 return choice.value
         allowed = ", ".join(str(c.value) for c in self.choices)
         raise ValueError(f"Choose one of: {allowed}")
+
+    def _coerce_multiple(self, value: Any) -> list[Any]:
+        """The chosen items in the order they are offered; an empty list means "none of
+        these"."""
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("Give a list of the items that apply, or an empty list for none")
+        chosen = []
+        for item in value:
+            match = next((c.value for c in self.choices if str(c.value) == str(item)), None)
+            if match is None:
+                allowed = ", ".join(str(c.value) for c in self.choices)
+                raise ValueError(f"{item!r} is not one of: {allowed}")
+            chosen.append(match)
+        return [c.value for c in self.choices if c.value in chosen]
 
     def _coerce_list(self, value: Any) -> list[int]:
         if not isinstance(value, (list, tuple)):
@@ -199,18 +258,42 @@ def _coerce_number(value: Any, *, integer: bool) -> float | int:
 
 @dataclass(frozen=True)
 class Reason:
-    """A rule that fired: what it found, in plain words, and where the rule comes from."""
+    """A rule that fired: what it found, in plain words, and where the rule comes from.
+
+    ``text`` is the English as shown. When the words hold numbers or names, ``template`` is
+    the text with ``%(name)s`` placeholders and ``params`` their values, so the portal can
+    translate the template and fill it in; build such a reason with :meth:`of`."""
 
     rule: str
     text: str
     sources: tuple[Source, ...] = ()
+    template: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rule: str, template: str, sources: tuple[Source, ...] = (), **params) -> Reason:
+        return cls(rule, template % params, tuple(sources), template, dict(params))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "text": self.text,
             "sources": [source.to_dict() for source in self.sources],
         }
+        if self.template:
+            data["template"] = self.template
+            data["params"] = dict(self.params)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Reason:
+        return cls(
+            rule=data["rule"],
+            text=data["text"],
+            sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", [])),
+            template=data.get("template", ""),
+            params=dict(data.get("params") or {}),
+        )
 
 
 @dataclass(frozen=True)
@@ -223,8 +306,12 @@ class Outcome:
     urgency: int
     flags: list[str] = field(default_factory=list)
     rationale: list[Reason] = field(default_factory=list)
+    # Paragraphs are separated by a blank line; each is one message of the catalogue.
     care_advice: str = ""
     worsening_advice: str = ""
+    # The questions ended before every question was asked, because an answer alone decided
+    # the most urgent outcome (call 999 or go to A&E now).
+    decided_early: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -238,7 +325,17 @@ class Outcome:
             "rationale": [reason.to_dict() for reason in self.rationale],
             "care_advice": self.care_advice,
             "worsening_advice": self.worsening_advice,
+            "decided_early": self.decided_early,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
+        """The outcome as stored (older stored outcomes lack the newer keys)."""
+        fields = dict(data)
+        fields["rationale"] = [Reason.from_dict(r) for r in fields.get("rationale", [])]
+        fields["flags"] = list(fields.get("flags", []))
+        fields.setdefault("decided_early", False)
+        return cls(**fields)
 
 
 class Algorithm(ABC):
@@ -315,9 +412,26 @@ class Algorithm(ABC):
         return self.evaluate_typed(answers)[1]
 
     def evaluate_typed(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Outcome]:
-        """The typed answers as validated, and the outcome: for callers that store both."""
+        """The typed answers as validated, and the outcome: for callers that store both.
+
+        Answers that stop short are enough when what they say already decides an emergency
+        outcome (see :meth:`decide`); otherwise every asked question needs an answer."""
+        early = self.decide(answers)
+        if early is not None:
+            return early
         typed = self.validate(answers)
         return typed, self._evaluate(typed)
+
+    def decide(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Outcome] | None:
+        """The typed answers so far and the outcome, when these answers alone already decide
+        an emergency outcome whatever the rest would be; otherwise None. Scores always ask
+        every question."""
+        return None
+
+    def interrupt(self, answers: Mapping[str, Any]) -> str | None:
+        """The name of the support a person should see straight away, before any further
+        question (for example ``"suicidal_thoughts"``), or None."""
+        return None
 
     @abstractmethod
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:

@@ -4,11 +4,23 @@ evaluate answers against it.
 A pathway file (``triage_algorithms/pathways/<id>.yaml``) holds::
 
     id, title, version ("2026.11.1"), audience, summary, sources
-    questions:  id, text, help, type (boolean, integer, number or choice), choices,
-                minimum/maximum (number questions), unit, record_key, ask_if (skip logic)
+    screen:     (optional) a shared screen asked before the pathway's own questions, read
+                from ``_<screen>.yaml`` beside it: its questions come first and its red
+                flags join the pathway's (every packaged pathway uses ``emergency_screen``)
+    questions:  id, text, help, type (boolean, integer, number, choice or multiple),
+                choices (value, label, optional help and, for multiple, record_key),
+                minimum/maximum (number questions), unit, record_key, ask_if (skip logic),
+                not_sure (treat_as, reason, sources: "I'm not sure" taken as treat_as)
     red_flags:  rules evaluated first; every one that holds is listed, the most urgent wins,
                 and the outcome is flagged RED_FLAG plus each rule's id
     rules:      ordered, first match wins; the last has no ``when`` and always matches
+    interrupts: (optional) id and when: support shown at once when the condition holds
+                (for example crisis support on thoughts of suicide), before further questions
+
+As soon as the answers so far make an emergency red flag (call 999 or A&E now) certain and no
+more urgent one is still possible, the outcome is decided and no more questions are asked.
+A red-flag rule may not depend on a question that skip logic hides behind anything but the
+person's age, sex or pregnancy: red flags are asked of everyone.
 
 Each rule has id, when (a condition, see ``triage_algorithms.rules``), disposition (one of
 DISPOSITIONS), reason (plain words), care_advice, worsening_advice and sources (at least one).
@@ -22,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,14 +42,19 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from triage_algorithms.conditions import CONDITIONS
+from triage_algorithms.conditions import RECORD_KEYS
 from triage_algorithms.core import (
     DISPOSITIONS,
+    DONT_KNOW,
+    EMERGENCY_URGENCY,
     RED_FLAG,
+    SUPPORT_PAGES,
     Algorithm,
     Choice,
+    NotSure,
     Outcome,
     Question,
+    Reason,
     Source,
 )
 from triage_algorithms.rules import PathwayError, Rule, parse_condition
@@ -45,14 +63,27 @@ __all__ = ["PATHWAYS_DIR", "Pathway", "PathwayError", "load_pathway", "load_path
 
 PATHWAYS_DIR = Path(__file__).parent / "pathways"
 # Rules must cite published guidance a person or clinician can check.
-SOURCE_HOSTS = ("cks.nice.org.uk", "www.nice.org.uk", "www.nhs.uk")
-QUESTION_TYPES = ("boolean", "integer", "number", "choice")
+# The UK Sepsis Trust's lay signs of sepsis are the ones NICE NG51 and NHS.UK build on.
+SOURCE_HOSTS = ("cks.nice.org.uk", "www.nice.org.uk", "www.nhs.uk", "sepsistrust.org")
+QUESTION_TYPES = ("boolean", "integer", "number", "choice", "multiple")
+# Questions about who the person is, which may gate a red-flag question (pregnancy, say).
+DEMOGRAPHIC_KEYS = ("age", "sex", "condition:pregnancy")
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION = re.compile(r"^\d{4}\.\d{1,2}\.\d+$")
 _TOP_KEYS = ("id", "title", "version", "audience", "summary", "sources", "questions")
+_TOP_OPTIONAL = ("screen", "interrupts")
+_SCREEN_KEYS = ("id", "version", "sources", "questions", "red_flags")
 _QUESTION_KEYS = ("id", "text", "help", "type")
-_QUESTION_OPTIONAL = ("choices", "minimum", "maximum", "unit", "record_key", "ask_if")
+_QUESTION_OPTIONAL = (
+    "choices",
+    "minimum",
+    "maximum",
+    "unit",
+    "record_key",
+    "ask_if",
+    "not_sure",
+)
 _RULE_KEYS = ("id", "disposition", "reason", "care_advice", "worsening_advice", "sources")
 
 
@@ -72,6 +103,8 @@ class Pathway(Algorithm):
         self.ask_if: Mapping[str, Any] = MappingProxyType(dict(fields["ask_if"]))
         self.red_flags: tuple[Rule, ...] = fields["red_flags"]
         self.rules: tuple[Rule, ...] = fields["rules"]
+        self.interrupts: tuple[tuple[str, Any], ...] = fields.get("interrupts", ())
+        self.screen: str | None = fields.get("screen")
 
     def applies(self, question: Question, answers: Mapping[str, Any]) -> bool:
         condition = self.ask_if.get(question.id)
@@ -83,16 +116,83 @@ class Pathway(Algorithm):
                 return rule
         raise KeyError(rule_id)
 
+    def progress(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], set[str], dict]:
+        """Part way through: the typed answers so far, the questions still to come (those not
+        validly answered that skip logic may yet ask) and the errors (a wrong answer, or the
+        name of no question of this pathway)."""
+        if not isinstance(answers, Mapping):
+            return {}, {q.id for q in self.questions}, {"answers": "Give an object"}
+        typed: dict[str, Any] = {}
+        pending: set[str] = set()
+        errors: dict[str, str] = {}
+        for question in self.questions:
+            condition = self.ask_if.get(question.id)
+            if condition is not None and condition.value3(typed, pending) is False:
+                continue
+            if question.id not in answers:
+                pending.add(question.id)
+                continue
+            try:
+                typed[question.id] = question.coerce(answers[question.id])
+            except ValueError as error:
+                errors[question.id] = str(error)
+                pending.add(question.id)
+        known = {question.id for question in self.questions}
+        for name in answers:
+            if name not in known:
+                errors[name] = "Not a question of this algorithm"
+        return typed, pending, errors
+
+    def decide(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Outcome] | None:
+        typed, pending, errors = self.progress(answers)
+        if errors or not pending:
+            return None  # validate reports every error; complete answers are evaluated in full
+        values = [(rule, rule.value3(typed, pending)) for rule in self.red_flags]
+        fired = [rule for rule, value in values if value is True]
+        if not fired:
+            return None
+        top = max(rule.urgency for rule in fired)
+        still_possible = (rule.urgency for rule, value in values if value is None)
+        if top < EMERGENCY_URGENCY or any(urgency > top for urgency in still_possible):
+            return None
+        outcome = self._outcome(fired, red_flags=True, decided_early=True)
+        return typed, self._with_not_sure(outcome, answers, typed)
+
+    def interrupt(self, answers: Mapping[str, Any]) -> str | None:
+        typed, pending, _ = self.progress(answers)
+        return next(
+            (page for page, when in self.interrupts if when.value3(typed, pending) is True), None
+        )
+
+    def evaluate_typed(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], Outcome]:
+        typed, outcome = super().evaluate_typed(answers)
+        if outcome.decided_early:
+            return typed, outcome
+        return typed, self._with_not_sure(outcome, answers, typed)
+
+    def _with_not_sure(self, outcome: Outcome, answers: Mapping[str, Any], typed) -> Outcome:
+        """Say which answers were "I'm not sure" and what was assumed, citing why."""
+        reasons = [
+            Reason(f"not_sure.{q.id}", q.not_sure.reason, q.not_sure.sources)
+            for q in self.questions
+            if q.not_sure is not None and q.id in typed and answers.get(q.id) == DONT_KNOW
+        ]
+        if not reasons:
+            return outcome
+        return replace(outcome, rationale=[*outcome.rationale, *reasons])
+
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:
         fired = [rule for rule in self.red_flags if rule.matches(answers)]
         if fired:
-            # Most urgent first; among equals, the order of the file.
-            fired.sort(key=lambda rule: -rule.urgency)
-            winner, flags = fired[0], [RED_FLAG, *(rule.id for rule in fired)]
-        else:
-            final = self.rules[-1]
-            winner = next((rule for rule in self.rules[:-1] if rule.matches(answers)), final)
-            fired, flags = [winner], []
+            return self._outcome(fired, red_flags=True)
+        final = self.rules[-1]
+        winner = next((rule for rule in self.rules[:-1] if rule.matches(answers)), final)
+        return self._outcome([winner], red_flags=False)
+
+    def _outcome(self, fired: list[Rule], *, red_flags: bool, decided_early=False) -> Outcome:
+        # Most urgent first; among equals, the order of the file.
+        fired = sorted(fired, key=lambda rule: -rule.urgency)
+        winner = fired[0]
         return Outcome(
             algorithm=self.id,
             version=self.version,
@@ -100,29 +200,74 @@ class Pathway(Algorithm):
             band=None,
             disposition=winner.disposition,
             urgency=winner.urgency,
-            flags=flags,
+            flags=[RED_FLAG, *(rule.id for rule in fired)] if red_flags else [],
             rationale=[rule.reason_entry() for rule in fired],
             care_advice=winner.care_advice,
             worsening_advice=winner.worsening_advice,
+            decided_early=decided_early,
         )
 
 
 def load_pathways(directory: Path | str | None = None) -> list[Pathway]:
     """Every pathway in ``directory`` (default: the packaged pathways), in file-name order."""
     folder = Path(directory) if directory is not None else PATHWAYS_DIR
-    return [load_pathway(path) for path in sorted(folder.glob("*.yaml"))]
+    paths = sorted(path for path in folder.glob("*.yaml") if not path.name.startswith("_"))
+    return [load_pathway(path) for path in paths]
 
 
 def load_pathway(path: Path | str) -> Pathway:
     """One pathway file, checked strictly; PathwayError names the file and the problem."""
     path = Path(path)
+    data = _read_file(path)
+    screen = None
+    if isinstance(data, dict) and "screen" in data:
+        name = _identifier(data["screen"], f"{path.name}: screen")
+        screen_path = path.with_name(f"_{name}.yaml")
+        if not screen_path.exists():
+            raise PathwayError(f"{path.name}: screen: no file {screen_path.name} beside it")
+        screen = _screen(_read_file(screen_path), name, screen_path.name)
     try:
-        data = _read_yaml(path.read_text(encoding="utf-8"))
-        return _build(data, path.stem)
+        return _build(data, path.stem, screen)
+    except PathwayError as error:
+        raise PathwayError(f"{path.name}: {error}") from None
+
+
+def _read_file(path: Path) -> Any:
+    try:
+        return _read_yaml(path.read_text(encoding="utf-8"))
     except PathwayError as error:
         raise PathwayError(f"{path.name}: {error}") from None
     except yaml.YAMLError as error:
         raise PathwayError(f"{path.name}: not valid YAML: {error}") from None
+
+
+class _Screen:
+    """The shared questions and red flags asked before a pathway's own."""
+
+    def __init__(self, name, version, sources, questions, red_flags):
+        self.name, self.version, self.sources = name, version, sources
+        self.questions, self.red_flags = questions, red_flags
+
+
+def _screen(data: Any, name: str, file_name: str) -> _Screen:
+    try:
+        _keys(data, "screen", _SCREEN_KEYS)
+        if _identifier(data["id"], "id") != name:
+            raise PathwayError(f"id: must be {name!r}, as the file name says")
+        version = _version(data["version"])
+        sources = _sources(data["sources"], "sources")
+        questions, ask_if = _questions(data["questions"])
+        if ask_if:
+            raise PathwayError("questions: a screen asks every question (no ask_if)")
+        by_id = {question.id: question for question in questions}
+        red_flags = tuple(
+            _rule(raw, by_id, f"red_flags[{index}]", final=False)
+            for index, raw in enumerate(_list(data["red_flags"], "red_flags"))
+        )
+        _check_questions_used(questions, {}, (*red_flags, None))
+    except PathwayError as error:
+        raise PathwayError(f"{file_name}: {error}") from None
+    return _Screen(name, version, sources, questions, red_flags)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -152,39 +297,105 @@ def _read_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def _build(data: Any, stem: str) -> Pathway:
-    _keys(data, "pathway", (*_TOP_KEYS, "red_flags", "rules"))
+def _version(raw: Any) -> str:
+    version = _text(raw, "version")
+    if not _VERSION.match(version):
+        raise PathwayError(f"version: {version!r} is not of the form 2026.11.1")
+    return version
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _build(data: Any, stem: str, screen: _Screen | None = None) -> Pathway:
+    _keys(data, "pathway", (*_TOP_KEYS, "red_flags", "rules"), _TOP_OPTIONAL)
     pathway_id = _identifier(data["id"], "id")
     if pathway_id != stem:
         raise PathwayError(f"id: {pathway_id!r} must match the file name {stem!r}")
-    version = _text(data["version"], "version")
-    if not _VERSION.match(version):
-        raise PathwayError(f"version: {version!r} is not of the form 2026.11.1")
-    questions, ask_if = _questions(data["questions"])
-    by_id = {question.id: question for question in questions}
-    red_flags = tuple(
+    version = _version(data["version"])
+    own_questions, ask_if = _questions(data["questions"])
+    questions = (*(screen.questions if screen else ()), *own_questions)
+    by_id: dict[str, Question] = {}
+    for question in questions:
+        if question.id in by_id:
+            raise PathwayError(f"questions: {question.id!r} is also a question of the screen")
+        by_id[question.id] = question
+    own_red_flags = tuple(
         _rule(raw, by_id, f"red_flags[{index}]", final=False)
         for index, raw in enumerate(_list(data["red_flags"], "red_flags", minimum=0))
     )
+    red_flags = (*(screen.red_flags if screen else ()), *own_red_flags)
     raw_rules = _list(data["rules"], "rules")
     rules = tuple(
         _rule(raw, by_id, f"rules[{index}]", final=index == len(raw_rules) - 1)
         for index, raw in enumerate(raw_rules)
     )
+    interrupts = _interrupts(data.get("interrupts", []), by_id)
+    if screen is not None and _version_key(version) < _version_key(screen.version):
+        raise PathwayError(
+            f"version: {version} is older than the {screen.name} screen's {screen.version}; "
+            "a change to the screen changes every pathway, so bump each one"
+        )
     _check_rule_ids((*red_flags, *rules))
-    _check_questions_used(questions, ask_if, (*red_flags, *rules))
+    _check_questions_used(
+        own_questions, ask_if, (*own_red_flags, *rules), [when for _, when in interrupts]
+    )
+    _check_red_flags_ungated(own_red_flags, by_id, ask_if)
     return Pathway(
         id=pathway_id,
         title=_text(data["title"], "title"),
         version=version,
         audience=_text(data["audience"], "audience"),
         summary=_text(data["summary"], "summary"),
-        sources=_sources(data["sources"], "sources"),
+        sources=tuple(
+            dict.fromkeys(
+                (*_sources(data["sources"], "sources"), *(screen.sources if screen else ()))
+            )
+        ),
         questions=questions,
         ask_if=ask_if,
         red_flags=red_flags,
         rules=rules,
+        interrupts=interrupts,
+        screen=screen.name if screen else None,
     )
+
+
+def _interrupts(raw: Any, questions: dict[str, Question]) -> tuple[tuple[str, Any], ...]:
+    found = []
+    for index, item in enumerate(_list(raw, "interrupts", minimum=0)):
+        where = f"interrupts[{index}]"
+        _keys(item, where, ("id", "when"))
+        page = item["id"]
+        if page not in SUPPORT_PAGES:
+            raise PathwayError(f"{where}.id: {page!r} is not one of {', '.join(SUPPORT_PAGES)}")
+        found.append((page, parse_condition(item["when"], questions, f"{where}.when")))
+    return tuple(found)
+
+
+def _check_red_flags_ungated(red_flags, questions: dict[str, Question], ask_if) -> None:
+    """A red flag is asked of everyone: its questions may be hidden only by who the person is
+    (age, sex, pregnancy), never behind an unrelated answer."""
+
+    def gates(question_id: str, seen: frozenset = frozenset()) -> set[str]:
+        condition = ask_if.get(question_id)
+        if condition is None or question_id in seen:
+            return set()
+        found = set()
+        for gate in condition.questions():
+            found |= {gate} | gates(gate, seen | {question_id})
+        return found
+
+    for rule in red_flags:
+        for question_id in sorted(rule.when.questions()):
+            for gate in sorted(gates(question_id)):
+                if questions[gate].record_key not in DEMOGRAPHIC_KEYS:
+                    raise PathwayError(
+                        f"red flag {rule.id!r}: its question {question_id!r} is only asked "
+                        f"after {gate!r}; a red flag's questions may depend only on age, sex "
+                        "or pregnancy, so ask it of everyone"
+                    )
 
 
 def _questions(raw: Any) -> tuple[tuple[Question, ...], dict[str, Any]]:
@@ -220,51 +431,84 @@ def _question(item: dict, where: str) -> Question:
             raise PathwayError(f"{where}: minimum and maximum must be numbers")
         if low > high:
             raise PathwayError(f"{where}: minimum {low} is more than maximum {high}")
-    if (kind == "choice") != ("choices" in item):
-        raise PathwayError(f"{where}: choice questions, and only they, need choices")
+    listed = kind in ("choice", "multiple")
+    if listed != ("choices" in item):
+        raise PathwayError(f"{where}: choice and multiple questions, and only they, need choices")
     question = Question(
         id=_identifier(item["id"], f"{where}.id"),
         text=_text(item["text"], f"{where}.text"),
         help=_text(item["help"], f"{where}.help"),
         type=kind,
-        choices=_choices(item["choices"], f"{where}.choices") if kind == "choice" else (),
+        choices=_choices(item["choices"], f"{where}.choices", kind) if listed else (),
         minimum=item.get("minimum"),
         maximum=item.get("maximum"),
         unit=_text(item["unit"], f"{where}.unit") if "unit" in item else "",
         record_key=item.get("record_key"),
     )
-    _check_record_key(question, f"{where}.record_key")
+    if kind == "multiple" and question.record_key is not None:
+        raise PathwayError(f"{where}.record_key: give a multiple question's record keys per item")
+    _check_record_key(question.record_key, question.type, f"{where}.record_key")
+    if "not_sure" in item:
+        question = replace(question, not_sure=_not_sure(item["not_sure"], question, where))
     return question
 
 
-def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
+def _not_sure(raw: Any, question: Question, where: str) -> NotSure:
+    where = f"{where}.not_sure"
+    _keys(raw, where, ("treat_as", "reason", "sources"))
+    if question.type not in ("boolean", "choice"):
+        raise PathwayError(f"{where}: only yes/no and choice questions offer 'not sure'")
+    treat_as = raw["treat_as"]
+    if question.type == "boolean":
+        valid = isinstance(treat_as, bool)
+    else:
+        valid = treat_as in [choice.value for choice in question.choices]
+    if not valid:
+        raise PathwayError(f"{where}.treat_as: {treat_as!r} is not an answer to {question.id!r}")
+    return NotSure(
+        treat_as=treat_as,
+        reason=_text(raw["reason"], f"{where}.reason"),
+        sources=_sources(raw["sources"], f"{where}.sources"),
+    )
+
+
+def _choices(raw: Any, where: str, kind: str) -> tuple[Choice, ...]:
     choices = []
-    for index, item in enumerate(_list(raw, where, minimum=2)):
-        _keys(item, f"{where}[{index}]", ("value", "label"))
-        value = _identifier(item["value"], f"{where}[{index}].value")
-        if value in [choice.value for choice in choices]:
-            raise PathwayError(f"{where}[{index}].value: {value!r} is used twice")
-        choices.append(Choice(value, _text(item["label"], f"{where}[{index}].label")))
+    optional = ("help", "record_key") if kind == "multiple" else ("help",)
+    for index, item in enumerate(_list(raw, where, minimum=1 if kind == "multiple" else 2)):
+        at = f"{where}[{index}]"
+        _keys(item, at, ("value", "label"), optional)
+        value = _identifier(item["value"], f"{at}.value")
+        if value in [choice.value for choice in choices] or value == DONT_KNOW:
+            raise PathwayError(f"{at}.value: {value!r} is used twice or is reserved")
+        record_key = item.get("record_key")
+        _check_record_key(record_key, "boolean", f"{at}.record_key")
+        choices.append(
+            Choice(
+                value,
+                _text(item["label"], f"{at}.label"),
+                _text(item["help"], f"{at}.help") if "help" in item else "",
+                record_key,
+            )
+        )
     return tuple(choices)
 
 
-def _check_record_key(question: Question, where: str) -> None:
-    key = question.record_key
+def _check_record_key(key: Any, kind: str, where: str) -> None:
+    """A record key names what a health record can answer, for a question of this type."""
     if key is None:
         return
     if key == "age":
         expected = "integer"
     elif key == "sex":
         expected = "choice"
-    elif isinstance(key, str) and key.startswith("condition:") and key[10:] in CONDITIONS:
+    elif isinstance(key, str) and key in RECORD_KEYS:
         expected = "boolean"
     else:
-        known = ", ".join(f"condition:{name}" for name in CONDITIONS)
+        known = ", ".join(sorted(RECORD_KEYS))
         raise PathwayError(f"{where}: {key!r} is not age, sex or one of {known}")
-    if question.type != expected:
-        raise PathwayError(
-            f"{where}: {key!r} needs a question of type {expected}, not {question.type}"
-        )
+    if kind != expected:
+        raise PathwayError(f"{where}: {key!r} needs a question of type {expected}, not {kind}")
 
 
 def _rule(raw: Any, questions: dict[str, Question], where: str, *, final: bool) -> Rule:
@@ -310,9 +554,9 @@ def _check_rule_ids(rules: tuple[Rule, ...]) -> None:
         seen.add(rule.id)
 
 
-def _check_questions_used(questions, ask_if: dict[str, Any], rules: tuple[Rule, ...]) -> None:
+def _check_questions_used(questions, ask_if: dict[str, Any], rules, extra=()) -> None:
     used: set[str] = set()
-    for condition in (*ask_if.values(), *(rule.when for rule in rules[:-1])):
+    for condition in (*ask_if.values(), *(rule.when for rule in rules[:-1]), *extra):
         used |= condition.questions()
     for question in questions:
         if question.id not in used:

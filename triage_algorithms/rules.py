@@ -4,6 +4,8 @@ A condition is plain data, never code: nothing here calls ``eval``. The forms ar
 
     {answer: q, is: value}          the answer to q equals value
     {answer: q, in: [a, b]}         the answer to a choice question q is one of these
+    {answer: q, includes: a}        a on the list of items chosen for a "multiple" question q
+    {answer: q, includes_any: [a]}  at least one of these items chosen for q
     {answer: q, at_least: n}        the number answered to q is n or more
     {answer: q, at_most: n}         ... n or less
     {answer: q, below: n}           ... less than n
@@ -18,6 +20,11 @@ false}`` means "asked and answered no", while ``{not: {answer: q, is: true}}`` a
 q was skipped. Every condition is checked when the file is loaded: the question must exist and
 the value must suit its type (a boolean for a yes/no question, one of the choices for a choice
 question, a number within range for a number question).
+
+Part way through, ``value(answers, pending)`` tells whether a condition already holds
+whatever the pending questions' answers turn out to be (True), can no longer hold (False) or
+is not yet known (None): Kleene's three-valued logic, used to stop asking as soon as an
+emergency outcome is certain.
 """
 
 from __future__ import annotations
@@ -45,7 +52,24 @@ OPERATORS = {
     "choice": ("is", "in"),
     "integer": ("is", *COMPARISONS),
     "number": ("is", *COMPARISONS),
+    "multiple": ("includes", "includes_any"),
 }
+# Operators whose value is a list of choices.
+LIST_OPERATORS = ("in", "includes_any")
+
+
+def _all3(values) -> bool | None:
+    values = list(values)
+    if any(value is False for value in values):
+        return False
+    return True if all(value is True for value in values) else None
+
+
+def _any3(values) -> bool | None:
+    values = list(values)
+    if any(value is True for value in values):
+        return True
+    return False if all(value is False for value in values) else None
 
 
 @dataclass(frozen=True)
@@ -62,7 +86,16 @@ class Answer:
             return answer == self.value
         if self.operator == "in":
             return answer in self.value
+        if self.operator == "includes":
+            return self.value in answer
+        if self.operator == "includes_any":
+            return any(item in answer for item in self.value)
         return COMPARISONS[self.operator](answer, self.value)
+
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        if self.question not in answers and self.question in pending:
+            return None
+        return self.holds(answers)
 
     def questions(self) -> set[str]:
         return {self.question}
@@ -75,6 +108,9 @@ class All:
     def holds(self, answers: Mapping[str, Any]) -> bool:
         return all(condition.holds(answers) for condition in self.conditions)
 
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        return _all3(condition.value3(answers, pending) for condition in self.conditions)
+
     def questions(self) -> set[str]:
         return _questions_of(self.conditions)
 
@@ -85,6 +121,9 @@ class AnyOf:
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         return any(condition.holds(answers) for condition in self.conditions)
+
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        return _any3(condition.value3(answers, pending) for condition in self.conditions)
 
     def questions(self) -> set[str]:
         return _questions_of(self.conditions)
@@ -97,6 +136,10 @@ class Not:
     def holds(self, answers: Mapping[str, Any]) -> bool:
         return not self.condition.holds(answers)
 
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        value = self.condition.value3(answers, pending)
+        return None if value is None else not value
+
     def questions(self) -> set[str]:
         return self.condition.questions()
 
@@ -108,6 +151,14 @@ class Count:
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         return sum(condition.holds(answers) for condition in self.conditions) >= self.at_least
+
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        values = [condition.value3(answers, pending) for condition in self.conditions]
+        if values.count(True) >= self.at_least:
+            return True
+        if values.count(True) + values.count(None) < self.at_least:
+            return False
+        return None
 
     def questions(self) -> set[str]:
         return _questions_of(self.conditions)
@@ -169,11 +220,11 @@ def _parse_answer(raw: dict, questions: Mapping[str, Question], where: str) -> A
         )
     operator = operators[0]
     value = raw[operator]
-    if operator == "in":
+    if operator in LIST_OPERATORS:
         if not isinstance(value, list) or not value:
-            raise PathwayError(f"{where}.in: give a non-empty list of choices")
+            raise PathwayError(f"{where}.{operator}: give a non-empty list of choices")
         for item in value:
-            _check_value(question, item, f"{where}.in")
+            _check_value(question, item, f"{where}.{operator}")
         return Answer(question_id, operator, tuple(value))
     _check_value(question, value, f"{where}.{operator}")
     return Answer(question_id, operator, value)
@@ -183,7 +234,7 @@ def _check_value(question: Question, value: Any, where: str) -> None:
     if question.type == "boolean":
         if not isinstance(value, bool):
             raise PathwayError(f"{where}: {question.id!r} is a yes/no question: use true or false")
-    elif question.type == "choice":
+    elif question.type in ("choice", "multiple"):
         values = [choice.value for choice in question.choices]
         if value not in values:
             raise PathwayError(f"{where}: {value!r} is not a choice of {question.id!r} {values}")
@@ -220,6 +271,10 @@ class Rule:
 
     def matches(self, answers: Mapping[str, Any]) -> bool:
         return self.when is None or self.when.holds(answers)
+
+    def value3(self, answers: Mapping[str, Any], pending: set[str]) -> bool | None:
+        """Whether the rule fires, given the answers so far and the questions still to come."""
+        return True if self.when is None else self.when.value3(answers, pending)
 
     def reason_entry(self) -> Reason:
         return Reason(rule=self.id, text=self.reason, sources=self.sources)

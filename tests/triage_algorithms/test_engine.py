@@ -94,7 +94,7 @@ def valid() -> dict:
                 "type": "number",
                 "minimum": 0,
                 "maximum": 10,
-                "ask_if": {"answer": "pain", "is": True},
+                "ask_if": {"answer": "age", "at_least": 18},
             },
             {
                 "id": "copd",
@@ -165,8 +165,9 @@ def demo(tmp_path) -> Pathway:
 
 
 def answers(**given):
-    base = {"age": 40, "sex": "female", "pain": False, "copd": False, "bleeding": False}
-    return {**base, **given}
+    """A complete answer set; give a question ``...`` to leave it out."""
+    base = {"age": 40, "sex": "female", "pain": False, "score": 5, "copd": False, "bleeding": False}
+    return {key: value for key, value in {**base, **given}.items() if value is not ...}
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -304,7 +305,8 @@ MALFORMED = {
     "question without help": (_set("questions.2.help", ...), "questions[2]: missing help"),
     "unknown answer type": (
         _set("questions.2.type", "integer_list"),
-        "questions[2].type: 'integer_list' is not one of boolean, integer, number, choice",
+        "questions[2].type: 'integer_list' is not one of boolean, integer, number, choice, "
+        "multiple",
     ),
     "number question without a range": (
         _set("questions.0.maximum", ...),
@@ -324,11 +326,11 @@ MALFORMED = {
     ),
     "choice question without choices": (
         _set("questions.1.choices", ...),
-        "questions[1]: choice questions, and only they, need choices",
+        "questions[1]: choice and multiple questions, and only they, need choices",
     ),
     "choices on a yes/no question": (
         _set("questions.2.choices", [{"value": "a", "label": "A"}]),
-        "questions[2]: choice questions, and only they, need choices",
+        "questions[2]: choice and multiple questions, and only they, need choices",
     ),
     "one choice only": (
         _set("questions.1.choices", [{"value": "female", "label": "Female"}]),
@@ -346,11 +348,23 @@ MALFORMED = {
         _set("questions.1.choices.1.value", "female"),
         "questions[1].choices[1].value: 'female' is used twice",
     ),
+    "choice value reserved": (
+        _set("questions.1.choices.1.value", "dont_know"),
+        "questions[1].choices[1].value: 'dont_know' is used twice or is reserved",
+    ),
+    "record key on an item of a choice question": (
+        _set("questions.1.choices.1.record_key", "condition:copd"),
+        "questions[1].choices[1]: unknown key(s) record_key",
+    ),
     "empty unit": (_set("questions.0.unit", ""), "questions[0].unit: expected some text"),
     "question id twice": (_set("questions.5.id", "pain"), "questions[5].id: 'pain' is used twice"),
     "unknown record key": (
         _set("questions.4.record_key", "condition:gout"),
         "questions[4].record_key: 'condition:gout' is not age, sex or one of condition:asthma",
+    ),
+    "unknown medicine record key": (
+        _set("questions.4.record_key", "medicine:aspirin"),
+        "questions[4].record_key: 'medicine:aspirin' is not age, sex or one of",
     ),
     "record key not text": (
         _set("questions.4.record_key", 5),
@@ -627,26 +641,26 @@ def test_comparisons_and_combinators(demo, given, rule):
 
 
 def test_a_condition_on_a_skipped_question_is_false(demo):
-    # score is skipped without pain, so "score at_most 3" is false, not an error
-    outcome = demo.evaluate(answers(pain=False, copd=True, sex="male"))
+    # score is skipped under 18, so "score at_most 3" is false, not an error
+    outcome = demo.evaluate(answers(age=17, pain=True, copd=False, sex="male", score=...))
     assert outcome.rationale[0].rule == "default"
     # while "not (copd is false)" holds when copd is answered yes
     assert demo.evaluate(answers(age=16, copd=True)).rationale[0].rule == "young_pain"
 
 
 def test_skip_logic_asks_follow_ups_only_when_they_apply(demo):
-    asked = [q.id for q in demo.asked_questions({"pain": "no"})]
+    asked = [q.id for q in demo.asked_questions({"age": "17"})]
     assert asked == ["age", "sex", "pain", "copd", "bleeding"]
-    asked = [q.id for q in demo.asked_questions({"pain": "yes"})]
+    asked = [q.id for q in demo.asked_questions({"age": "30"})]
     assert asked == ["age", "sex", "pain", "score", "copd", "bleeding"]
     assert demo.next_question({"age": 30, "sex": "female", "pain": True}).id == "score"
     assert demo.next_question(answers()) is None
 
 
 def test_answers_to_skipped_questions_are_dropped(demo):
-    typed = demo.validate(answers(score=10))
+    typed = demo.validate(answers(age=17, score=10))
     assert "score" not in typed
-    assert demo.evaluate(answers(score=10)).disposition == "self_care"
+    assert demo.evaluate(answers(age=17, score=10)).disposition == "self_care"
 
 
 def test_form_strings_are_coerced_before_evaluation(demo):
@@ -759,6 +773,8 @@ def test_question_checks_its_own_definition():
         Question("q", "Q?", "text")
     with pytest.raises(ValueError, match="a choice question needs choices"):
         Question("q", "Q?", "choice")
+    with pytest.raises(ValueError, match="a multiple question needs choices"):
+        Question("q", "Q?", "multiple")
 
 
 def test_question_describes_itself():
@@ -776,7 +792,7 @@ def test_question_describes_itself():
         "text": "C?",
         "help": "",
         "type": "choice",
-        "choices": [{"value": 1, "label": "One"}],
+        "choices": [{"value": 1, "label": "One", "help": "", "record_key": None}],
         "validation": {"required": True},
         "unit": "",
         "dont_know_allowed": True,
@@ -863,6 +879,7 @@ def test_reason_and_outcome_serialise_to_plain_data():
         ],
         "care_advice": "Rest.",
         "worsening_advice": "Call 111.",
+        "decided_early": False,
     }
     assert json.dumps(outcome.to_dict())
     assert Outcome("a", "1", None, None, None, 0).flags == []
