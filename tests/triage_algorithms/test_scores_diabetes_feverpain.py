@@ -130,6 +130,63 @@ def test_diabetes_worked_example_explains_every_point():
     ]
 
 
+def test_diabetes_reasons_keep_their_template_and_values():
+    outcome = diabetes(age=55, waist_cm=101.5, bmi=28, sex="male")
+    age, sex, waist, bmi, band = outcome.rationale
+    assert (age.template, age.params) == (
+        "Age %(age)s: %(points)s points.",
+        {"age": 55, "points": 5},
+    )
+    assert (sex.text, sex.template) == ("Male: 1 point.", "")
+    assert waist.text == "Waist 101.5 cm: 6 points."
+    assert (waist.template, waist.params) == (
+        "Waist %(waist)s cm: %(points)s points.",
+        {"waist": 101.5, "points": 6},
+    )
+    assert bmi.params == {"bmi": 28, "points": 3}
+    assert band.text == "A total of 15 points is in the 7 to 15 range: increased risk."
+    assert band.template == "A total of %(total)s points is in the 7 to 15 range: increased risk."
+    assert band.params == {"total": 15}
+
+
+def test_diabetes_yes_no_reasons_and_every_band_sentence():
+    outcome = diabetes(
+        age=75,
+        white_european=False,
+        family_history_diabetes=True,
+        high_blood_pressure=True,
+        waist_cm=110,
+        bmi=35,
+    )
+    assert [reason.text for reason in outcome.rationale] == [
+        "Age 75: 13 points.",
+        "Not white European: 6 points.",
+        "A close family member with diabetes: 5 points.",
+        "Waist 110 cm: 9 points.",
+        "BMI 35: 8 points.",
+        "High blood pressure: 5 points.",
+        "A total of 46 points is in the 25 to 47 range: high risk.",
+    ]
+    assert outcome.rationale[1].params == {"points": 6}
+    moderate = diabetes(age=70, white_european=False, high_blood_pressure=True)
+    assert moderate.rationale[-1].text == (
+        "A total of 24 points is in the 16 to 24 range: moderate risk."
+    )
+
+
+def test_diabetes_one_point_is_not_points():
+    # Only a man otherwise scoring 0 has a total of 1: the singular is its own message.
+    outcome = diabetes(sex="male")
+    assert [reason.text for reason in outcome.rationale] == [
+        "Male: 1 point.",
+        "A total of 1 point is in the 0 to 6 range: low risk.",
+    ]
+    assert not outcome.rationale[-1].template
+    zero = diabetes().rationale[-1]
+    assert zero.text == "A total of 0 points is in the 0 to 6 range: low risk."
+    assert zero.params == {"total": 0}
+
+
 def test_diabetes_invalid_and_missing_answers_are_each_named():
     with pytest.raises(InvalidAnswers) as error:
         DIABETES.evaluate({**ZERO, "age": 17, "waist_cm": 251, "bmi": 9, "sex": "x"})
@@ -208,6 +265,20 @@ def test_feverpain_each_criterion_scores_one(criterion):
     assert outcome.score == 1
     assert outcome.rationale[0].rule == f"feverpain.{criterion}"
     assert outcome.rationale[0].sources[0].url == "https://doi.org/10.1136/bmj.f5806"
+
+
+def test_feverpain_reasons_are_fixed_messages():
+    outcome = FEVERPAIN.evaluate({name: True for name in CRITERIA})
+    assert [reason.text for reason in outcome.rationale] == [
+        "One point: a fever in the last 24 hours.",
+        "One point: pus on the tonsils or throat.",
+        "One point: symptoms that started 3 days ago or less.",
+        "One point: very swollen, red tonsils.",
+        "One point: no cough or cold symptoms.",
+        "A score of 4 or 5: NICE advises considering an antibiotic straight away or a back-up "
+        "prescription.",
+    ]
+    assert not any(reason.template or reason.params for reason in outcome.rationale)
 
 
 def test_feverpain_invalid_and_missing_answers_are_each_named():

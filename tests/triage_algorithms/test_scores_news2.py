@@ -170,6 +170,71 @@ def test_rationale_lists_each_scoring_parameter():
     assert outcome.version == "NEWS2 (RCP 2017)"
 
 
+def test_each_parameter_reason_is_a_template_with_its_values():
+    outcome = ALGORITHM.evaluate(
+        {**NORMAL, "respiration_rate": 22, "spo2": 95, "on_oxygen": True, "temperature": 38.5}
+    )
+    assert [(reason.template, reason.params) for reason in outcome.rationale] == [
+        ("Breathing rate %(value)s a minute: scores %(points)s.", {"value": 22, "points": 2}),
+        (
+            "Oxygen level %(value)s%% on scale %(scale)s while breathing oxygen: scores "
+            "%(points)s.",
+            {"value": 95, "scale": 1, "points": 1},
+        ),
+        ("Breathing extra oxygen: scores %(points)s.", {"points": 2}),
+        ("Temperature %(value)s°C: scores %(points)s.", {"value": 38.5, "points": 1}),
+        (
+            "Total %(total)s. A total of 5 or 6 (medium): the RCP asks for an urgent response by "
+            "a clinician skilled in caring for people who are acutely ill.",
+            {"total": 6},
+        ),
+    ]
+
+
+def test_the_other_parameter_reasons_read_as_before():
+    outcome = ALGORITHM.evaluate(
+        {**NORMAL, "spo2": 84, "spo2_scale": 2, "systolic_bp": 95, "pulse": 45, "temperature": 35}
+    )
+    assert [reason.text for reason in outcome.rationale[:-1]] == [
+        "Oxygen level 84% on scale 2: scores 2.",
+        "Systolic BP 95: scores 2.",
+        "Pulse 45 a minute: scores 1.",
+        "Temperature 35°C: scores 3.",
+    ]
+    assert outcome.rationale[-1].text == (
+        "Total 8. A total of 7 or more (high): the RCP asks for an emergency response by a "
+        "critical care team."
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "text"),
+    [
+        ("C", "Consciousness: new confusion: scores 3."),
+        ("V", "Consciousness: responds only to voice: scores 3."),
+        ("P", "Consciousness: responds only to pain: scores 3."),
+        ("U", "Consciousness: unresponsive: scores 3."),
+    ],
+)
+def test_each_level_of_consciousness_is_its_own_message(level, text):
+    reason, band = ALGORITHM.evaluate({**NORMAL, "consciousness": level}).rationale
+    assert (reason.rule, reason.text, reason.params) == ("news2.consciousness", text, {"points": 3})
+    assert band.text == (
+        "Total 3. One measurement scored 3 (low-medium): the RCP asks for an urgent review by a "
+        "doctor."
+    )
+
+
+def test_band_reasons_for_no_score_and_a_low_score():
+    (zero,) = ALGORITHM.evaluate(NORMAL).rationale
+    assert zero.rule == "news2.band.low"
+    assert zero.text == "Total 0. A total of 0: the RCP asks for routine monitoring only."
+    assert zero.params == {"total": 0}
+    low = ALGORITHM.evaluate({**NORMAL, "pulse": 95}).rationale[-1]
+    assert low.text.startswith("Total 1. A total of 1 to 4 (low): a nurse or clinician")
+    assert low.params == {"total": 1}
+
+
 def test_out_of_range_and_missing_answers_are_each_named():
     wrong = {
         "respiration_rate": 81,

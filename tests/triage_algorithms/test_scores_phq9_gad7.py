@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage_algorithms.core import REVIEW_THRESHOLD, InvalidAnswers
+from triage_algorithms.core import REVIEW_THRESHOLD, SUPPORT_PAGES, InvalidAnswers
+from triage_algorithms.scores import phq9
 from triage_algorithms.scores.gad7 import Gad7
 from triage_algorithms.scores.phq9 import Phq9
 
@@ -63,6 +64,75 @@ def test_phq9_item_9_is_flagged_whatever_the_total():
     assert outcome.rationale[-1].rule == "phq9.item9"
     assert "116 123" in outcome.care_advice and "999" in outcome.care_advice
     assert "do not suggest depression" not in outcome.care_advice
+
+
+def test_phq9_reasons_are_a_template_for_the_total_and_a_message_for_the_band():
+    total, band = PHQ9.evaluate({"items": spread(12, 9)}).rationale
+    assert total.text == "Your answers add up to 12 out of 27."
+    assert total.template == "Your answers add up to %(total)s out of 27."
+    assert total.params == {"total": 12}
+    assert total.to_dict()["params"] == {"total": 12}
+    assert band.text == "A total of 10 to 14 means moderate depression."
+    assert (band.template, band.params) == ("", {})
+    texts = {PHQ9.evaluate({"items": spread(t, 9)}).rationale[1].text for t in (0, 5, 15, 20)}
+    assert texts == {
+        "A total of 0 to 4 means no or minimal depression.",
+        "A total of 5 to 9 means mild depression.",
+        "A total of 15 to 19 means moderately severe depression.",
+        "A total of 20 to 27 means severe depression.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("items", "band"),
+    [(spread(1, 9, last=1), "none-minimal"), (spread(6, 9, last=1), "mild"), ([3] * 9, "severe")],
+)
+def test_phq9_item_9_advice_is_its_own_paragraph(items, band):
+    advice = PHQ9.evaluate({"items": items}).care_advice.split("\n\n")
+    if band == "none-minimal":
+        assert advice == [phq9.SUICIDAL_ADVICE]
+    else:
+        assert advice == [phq9.SUICIDAL_ADVICE, phq9.CARE_ADVICE[band]]
+
+
+@pytest.mark.parametrize(
+    ("answers", "support"),
+    [
+        ({}, None),
+        ({"items": []}, None),
+        ({"items": None}, None),
+        ({"items": "not a list"}, None),
+        ({"items": [None] * 9}, None),
+        ({"items": [3, 3, 3]}, None),
+        ({"items": [3] * 8}, None),
+        ({"items": [3] * 8 + [None]}, None),
+        ({"items": [3] * 8 + [0]}, None),
+        ({"items": [0] * 8 + [1]}, "suicidal_thoughts"),
+        ({"items": [None] * 8 + [2]}, "suicidal_thoughts"),
+        ({"items": [0, 0, None, None, None, None, None, None, 3]}, "suicidal_thoughts"),
+        ({"items": [0] * 8 + ["1"]}, "suicidal_thoughts"),
+        ({"items": [0] * 8 + ["0"]}, None),
+        ({"items": [0] * 8 + ["dont_know"]}, None),
+        ({"items": [0] * 8 + [False]}, None),
+    ],
+)
+def test_phq9_interrupts_for_item_9_on_partial_answers(answers, support):
+    assert PHQ9.interrupt(answers) == support
+    assert support is None or support in SUPPORT_PAGES
+
+
+def test_gad7_never_interrupts():
+    assert GAD7.interrupt({"items": [3] * 7}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=9, max_size=9), st.integers(0, 9))
+def test_phq9_interrupt_agrees_with_the_outcome(items, answered):
+    partial = items[:answered] + [None] * (9 - answered)
+    expected = "suicidal_thoughts" if answered == 9 and items[8] > 0 else None
+    assert PHQ9.interrupt({"items": partial}) == expected
+    flagged = "suicidal_thoughts" in PHQ9.evaluate({"items": items}).flags
+    assert (PHQ9.interrupt({"items": items}) == "suicidal_thoughts") is flagged
 
 
 def test_phq9_item_9_with_a_high_total_keeps_the_more_urgent_answer():
@@ -170,6 +240,17 @@ def test_phq9_band_never_falls_as_the_total_rises(total):
     higher = PHQ9.evaluate({"items": spread(total + 1, 9, last=max(0, total + 1 - 24))})
     assert PHQ9_BANDS.index(higher.band) >= PHQ9_BANDS.index(lower.band)
     assert higher.urgency >= lower.urgency
+
+
+def test_gad7_reasons_are_a_template_for_the_total_and_a_message_for_the_band():
+    total, band = GAD7.evaluate({"items": spread(15, 7, last=3)}).rationale
+    assert total.text == "Your answers add up to 15 out of 21."
+    assert (total.template, total.params) == (
+        "Your answers add up to %(total)s out of 21.",
+        {"total": 15},
+    )
+    assert band.text == "A total of 15 to 21 means severe anxiety."
+    assert not band.template
 
 
 @settings(max_examples=300, deadline=None)

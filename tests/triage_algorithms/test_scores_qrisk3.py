@@ -231,6 +231,67 @@ def test_raised_risk_explains_each_factor_and_cites_its_source():
     assert "men's equation" in outcome.rationale[0].text
 
 
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_the_equation_reason_is_a_template_for_each_sex(sex):
+    outcome = ALGORITHM.evaluate(answers(sex))
+    reason = outcome.rationale[0]
+    words = "women" if sex == "female" else "men"
+    assert reason.template == (
+        f"The QRISK3-2017 {words}'s equation gives a %(risk).1f%% chance of a heart attack or "
+        "stroke in the next 10 years."
+    )
+    assert reason.params == {"risk": outcome.score}
+    assert reason.text == (
+        f"The QRISK3-2017 {words}'s equation gives a {outcome.score:.1f}% chance of a heart "
+        "attack or stroke in the next 10 years."
+    )
+
+
+def test_band_reasons_fill_in_the_nice_threshold():
+    raised = ALGORITHM.evaluate(answers("male")).rationale[-2]
+    assert raised.text == (
+        "A risk of 10% or more: NICE advises talking with your GP practice about lowering it, "
+        "which may include a statin."
+    )
+    assert raised.params == {"threshold": 10}
+    low = ALGORITHM.evaluate(answers("female", **PORT, age=65, ethnicity=1)).rationale[-2]
+    assert low.text == "A risk below 10%: under NICE guidance, a statin is offered from 10%."
+    assert low.template == (
+        "A risk below %(threshold)s%%: under NICE guidance, a statin is offered from "
+        "%(threshold)s%%."
+    )
+
+
+def test_each_risk_factor_is_one_sentence():
+    outcome = ALGORITHM.evaluate(
+        answers("male", **{name: True for name in CONDITIONS if name != "diabetes_type2"})
+    )
+    texts = {reason.rule: reason.text for reason in outcome.rationale}
+    assert texts["qrisk3.atrial_fibrillation"] == (
+        "You have atrial fibrillation, which QRISK3 counts as a risk factor."
+    )
+    assert texts["qrisk3.atypical_antipsychotics"] == (
+        "You take an atypical antipsychotic medicine, which QRISK3 counts as a risk factor."
+    )
+    assert texts["qrisk3.corticosteroids"] == (
+        "You take steroid tablets regularly, which QRISK3 counts as a risk factor."
+    )
+    assert texts["qrisk3.treated_hypertension"] == (
+        "You take medicine for high blood pressure, which QRISK3 counts as a risk factor."
+    )
+    assert texts["qrisk3.family_history_chd"] == (
+        "You have a parent, brother or sister who had angina or a heart attack before 60, which "
+        "QRISK3 counts as a risk factor."
+    )
+    factors = [r for r in outcome.rationale if r.rule[len("qrisk3.") :] in CONDITIONS]
+    assert len(factors) == len(CONDITIONS) - 1
+    assert not any(reason.template for reason in factors)
+    women = ALGORITHM.evaluate(answers("female", erectile_dysfunction=True)).rationale[1]
+    assert women.text == (
+        "Erectile dysfunction is not part of the women's equation, so it was not used."
+    )
+
+
 def test_score_is_unrounded():
     assert ALGORITHM.evaluate(answers("female")).score == pytest.approx(17.2298485, abs=1e-6)
 
@@ -279,7 +340,10 @@ def test_missing_answers_are_each_named():
 def test_both_types_of_diabetes_are_refused():
     with pytest.raises(InvalidAnswers) as error:
         ALGORITHM.evaluate(answers("male", diabetes_type1=True, diabetes_type2=True))
-    assert set(error.value.errors) == {"diabetes_type1", "diabetes_type2"}
+    assert error.value.errors == {
+        "diabetes_type1": "Answer yes to only one of type 1 and type 2 diabetes",
+        "diabetes_type2": "Answer yes to only one of type 1 and type 2 diabetes",
+    }
 
 
 def test_dont_know_uses_clinrisk_default_only_where_published():
@@ -289,6 +353,12 @@ def test_dont_know_uses_clinrisk_default_only_where_published():
     notes = [reason for reason in unknown.rationale if reason.rule.startswith("qrisk3.default")]
     assert [note.rule for note in notes] == ["qrisk3.default.townsend", "qrisk3.default.sbp_sd"]
     assert "ep-qrisk3" in notes[0].sources[0].url
+    assert [note.text for note in notes] == [
+        "You did not know your Townsend deprivation score, so 0 was used, as the official "
+        "QRISK3 software does.",
+        "You did not know your blood pressure variation (standard deviation), so 0 was used, as "
+        "the official QRISK3 software does.",
+    ]
     allowed = {q.id: q.default for q in ALGORITHM.questions if q.dont_know_allowed}
     assert allowed == {"townsend": 0.0, "sbp_sd": 0.0}
     for field in ("bmi", "sbp", "chol_hdl_ratio", "age"):

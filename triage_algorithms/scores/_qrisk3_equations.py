@@ -32,7 +32,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-DISCLAIMER = (
+from triage_algorithms.core import N_
+
+# Shown with every score (a reason of the outcome), so it is a message of the catalogue.
+DISCLAIMER = N_(
     "QRISK3-2017 is © ClinRisk Ltd. and released under the GNU Lesser General Public Licence. "
     "ClinRisk Ltd. stress that it is the responsibility of the end user to check that an "
     "implementation produces the same results as the original code found at https://qrisk.org; "

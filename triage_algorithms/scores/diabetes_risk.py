@@ -19,7 +19,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Question, Reason, Source
+from triage_algorithms.core import (
+    N_,
+    REVIEW_THRESHOLD,
+    Algorithm,
+    Outcome,
+    Question,
+    Reason,
+    Source,
+)
 from triage_algorithms.scores._common import SEX_CHOICES, plain_number, points_below
 
 GRAY_2010 = Source(
@@ -37,54 +45,73 @@ DIABETES_UK = Source(
 AGE_POINTS = ((50, 0), (60, 5), (70, 9), (math.inf, 13))
 WAIST_POINTS = ((90, 0), (100, 4), (110, 6), (math.inf, 9))
 BMI_POINTS = ((25, 0), (30, 3), (35, 5), (math.inf, 8))
-# (highest total, band id, range, disposition, urgency, advice)
+MALE_POINTS = 1
+NOT_WHITE_EUROPEAN_POINTS = 6
+FAMILY_HISTORY_POINTS = 5
+HIGH_BLOOD_PRESSURE_POINTS = 5
+
+# (highest total, band id, what the total means, disposition, urgency, advice). The meaning is
+# a template filled in with the total, which is never 1 except in the low band (ONE_POINT).
 BANDS = (
     (
         6,
         "low",
-        "0 to 6",
+        N_("A total of %(total)s points is in the 0 to 6 range: low risk."),
         "self_care",
         0,
-        "Your risk of type 2 diabetes is low. Keep up the good work: staying active, eating "
-        "well and keeping to a healthy weight keep it low.",
+        N_(
+            "Your risk of type 2 diabetes is low. Keep up the good work: staying active, eating "
+            "well and keeping to a healthy weight keep it low."
+        ),
     ),
     (
         15,
         "increased",
-        "7 to 15",
+        N_("A total of %(total)s points is in the 7 to 15 range: increased risk."),
         "self_care",
         0,
-        "Your risk of type 2 diabetes is increased. Changes such as eating more healthily, "
-        "being more active and losing weight if you need to can lower it.",
+        N_(
+            "Your risk of type 2 diabetes is increased. Changes such as eating more healthily, "
+            "being more active and losing weight if you need to can lower it."
+        ),
     ),
     (
         24,
         "moderate",
-        "16 to 24",
+        N_("A total of %(total)s points is in the 16 to 24 range: moderate risk."),
         None,
         1,
-        "Your risk of type 2 diabetes is moderate. Make a routine appointment with your GP "
-        "practice to talk about your risk and how to lower it.",
+        N_(
+            "Your risk of type 2 diabetes is moderate. Make a routine appointment with your GP "
+            "practice to talk about your risk and how to lower it."
+        ),
     ),
     (
         math.inf,
         "high",
-        "25 to 47",
+        N_("A total of %(total)s points is in the 25 to 47 range: high risk."),
         "gp_within_3_days",
         1,
-        "Your risk of type 2 diabetes is high. Contact your GP practice as soon as you can to "
-        "ask for a blood test.",
+        N_(
+            "Your risk of type 2 diabetes is high. Contact your GP practice as soon as you can to "
+            "ask for a blood test."
+        ),
     ),
+)
+ONE_POINT = N_("A total of 1 point is in the 0 to 6 range: low risk.")
+WORSENING_ADVICE = N_(
+    "Contact your GP practice or NHS 111 if you have symptoms of diabetes, such as being very "
+    "thirsty, peeing more than usual, feeling very tired or losing weight without trying."
 )
 
 
 class DiabetesRisk(Algorithm):
     id = "diabetes_risk"
-    title = "Type 2 diabetes risk (Diabetes UK)"
+    title = N_("Type 2 diabetes risk (Diabetes UK)")
     kind = "score"
     version = "Leicester Diabetes Risk Score (Gray 2010)"
-    audience = "Adults who do not have diabetes"
-    summary = (
+    audience = N_("Adults who do not have diabetes")
+    summary = N_(
         "Seven questions that show your risk of having type 2 diabetes now or in the next "
         "10 years, using the Diabetes UK risk score. It is not for people who already have "
         "diabetes."
@@ -93,113 +120,139 @@ class DiabetesRisk(Algorithm):
     questions = (
         Question(
             id="age",
-            text="How old are you?",
+            text=N_("How old are you?"),
             type="integer",
             minimum=18,
             maximum=120,
-            unit="years",
-            help="Your risk of type 2 diabetes goes up with age.",
+            unit=N_("years"),
+            help=N_("Your risk of type 2 diabetes goes up with age."),
             record_key="age",
         ),
         Question(
             id="sex",
-            text="Are you female or male?",
+            text=N_("Are you female or male?"),
             type="choice",
             choices=SEX_CHOICES,
-            help="Men have a slightly higher risk. If you are not sure which to choose, use the "
-            "sex on your GP record.",
+            help=N_(
+                "Men have a slightly higher risk. If you are not sure which to choose, use the "
+                "sex on your GP record."
+            ),
             record_key="sex",
         ),
         Question(
             id="white_european",
-            text="Is your ethnic background white European?",
+            text=N_("Is your ethnic background white European?"),
             type="boolean",
-            help="People of other ethnic backgrounds, such as South Asian or Black, have a "
-            "higher risk of type 2 diabetes.",
+            help=N_(
+                "People of other ethnic backgrounds, such as South Asian or Black, have a "
+                "higher risk of type 2 diabetes."
+            ),
         ),
         Question(
             id="family_history_diabetes",
-            text="Does your father, mother, brother, sister or own child have type 1 or type 2 "
-            "diabetes?",
+            text=N_(
+                "Does your father, mother, brother, sister or own child have type 1 or type 2 "
+                "diabetes?"
+            ),
             type="boolean",
-            help="Only count your parents, brothers, sisters and children.",
+            help=N_("Only count your parents, brothers, sisters and children."),
         ),
         Question(
             id="waist_cm",
-            text="What is your waist measurement?",
+            text=N_("What is your waist measurement?"),
             type="number",
             minimum=40,
             maximum=250,
             unit="cm",
-            help="Find the point halfway between your lowest rib and the top of your hip bone, "
-            "and measure around your waist there, breathing out normally. This may not be where "
-            "you wear your trousers.",
+            help=N_(
+                "Find the point halfway between your lowest rib and the top of your hip bone, "
+                "and measure around your waist there, breathing out normally. This may not be "
+                "where you wear your trousers."
+            ),
         ),
         Question(
             id="bmi",
-            text="What is your body mass index (BMI)?",
+            text=N_("What is your body mass index (BMI)?"),
             type="number",
             minimum=10,
             maximum=100,
             unit="kg/m²",
-            help="Your BMI is your weight in kilograms divided by your height in metres squared; "
-            "the NHS website has a BMI calculator.",
+            help=N_(
+                "Your BMI is your weight in kilograms divided by your height in metres squared; "
+                "the NHS website has a BMI calculator."
+            ),
             record_key="observation:39156-5",
         ),
         Question(
             id="high_blood_pressure",
-            text="Have you been given medicine for high blood pressure, or been told by a doctor "
-            "that you have high blood pressure?",
+            text=N_(
+                "Have you been given medicine for high blood pressure, or been told by a doctor "
+                "that you have high blood pressure?"
+            ),
             type="boolean",
-            help="Answer yes even if medicine now keeps your blood pressure normal.",
+            help=N_("Answer yes even if medicine now keeps your blood pressure normal."),
         ),
     )
 
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:
         age, waist, bmi = answers["age"], answers["waist_cm"], answers["bmi"]
+        # (rule, points, the reason shown when it scores, its values). The reason is a template
+        # filled in with the points and the values, or a fixed message when the values are None.
         parts = [
-            ("age", points_below(age, AGE_POINTS), f"Age {age}"),
-            ("sex", 1 if answers["sex"] == "male" else 0, answers["sex"].capitalize()),
+            (
+                "age",
+                points_below(age, AGE_POINTS),
+                N_("Age %(age)s: %(points)s points."),
+                {"age": age},
+            ),
+            ("sex", MALE_POINTS if answers["sex"] == "male" else 0, N_("Male: 1 point."), None),
             (
                 "ethnicity",
-                0 if answers["white_european"] else 6,
-                "White European" if answers["white_european"] else "Not white European",
+                0 if answers["white_european"] else NOT_WHITE_EUROPEAN_POINTS,
+                N_("Not white European: %(points)s points."),
+                {},
             ),
             (
                 "family_history",
-                5 if answers["family_history_diabetes"] else 0,
-                "A close family member with diabetes"
-                if answers["family_history_diabetes"]
-                else "No close family member with diabetes",
+                FAMILY_HISTORY_POINTS if answers["family_history_diabetes"] else 0,
+                N_("A close family member with diabetes: %(points)s points."),
+                {},
             ),
-            ("waist", points_below(waist, WAIST_POINTS), f"Waist {plain_number(waist)} cm"),
-            ("bmi", points_below(bmi, BMI_POINTS), f"BMI {plain_number(bmi)}"),
+            (
+                "waist",
+                points_below(waist, WAIST_POINTS),
+                N_("Waist %(waist)s cm: %(points)s points."),
+                {"waist": plain_number(waist)},
+            ),
+            (
+                "bmi",
+                points_below(bmi, BMI_POINTS),
+                N_("BMI %(bmi)s: %(points)s points."),
+                {"bmi": plain_number(bmi)},
+            ),
             (
                 "high_blood_pressure",
-                5 if answers["high_blood_pressure"] else 0,
-                "High blood pressure"
-                if answers["high_blood_pressure"]
-                else "No high blood pressure",
+                HIGH_BLOOD_PRESSURE_POINTS if answers["high_blood_pressure"] else 0,
+                N_("High blood pressure: %(points)s points."),
+                {},
             ),
         ]
-        total = sum(points for _, points, _ in parts)
-        _, band_id, span, disposition, urgency, advice = next(b for b in BANDS if total <= b[0])
+        total = sum(points for _, points, _, _ in parts)
+        _, band_id, meaning, disposition, urgency, advice = next(b for b in BANDS if total <= b[0])
+        sources = (GRAY_2010, DIABETES_UK)
         rationale = [
-            Reason(
-                f"diabetes_risk.{rule}",
-                f"{words}: {points} point{'' if points == 1 else 's'}.",
-                (GRAY_2010, DIABETES_UK),
-            )
-            for rule, points, words in parts
+            Reason(f"diabetes_risk.{rule}", text, sources)
+            if params is None
+            else Reason.of(f"diabetes_risk.{rule}", text, sources, points=points, **params)
+            for rule, points, text, params in parts
             if points
         ]
-        rationale.append(
-            Reason(
-                f"diabetes_risk.band.{band_id}",
-                f"A total of {total} points is in the {span} range: {band_id} risk.",
-                (DIABETES_UK,),
+        if total == 1:
+            rationale.append(Reason(f"diabetes_risk.band.{band_id}", ONE_POINT, (DIABETES_UK,)))
+        else:
+            rationale.append(
+                Reason.of(f"diabetes_risk.band.{band_id}", meaning, (DIABETES_UK,), total=total)
             )
-        )
         return Outcome(
             algorithm=self.id,
             version=self.version,
@@ -210,9 +263,5 @@ class DiabetesRisk(Algorithm):
             flags=[REVIEW_THRESHOLD] if band_id == "high" else [],
             rationale=rationale,
             care_advice=advice,
-            worsening_advice=(
-                "Contact your GP practice or NHS 111 if you have symptoms of diabetes, such as "
-                "being very thirsty, peeing more than usual, feeling very tired or losing weight "
-                "without trying."
-            ),
+            worsening_advice=WORSENING_ADVICE,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from triage_algorithms.core import Algorithm, Outcome, Question, Reason, Source
+from triage_algorithms.core import N_, Algorithm, Outcome, Question, Reason, Source
 
 LITTLE_2013 = Source(
     "Little P, Hobbs FDR, Moore M, et al. Clinical score and rapid antigen detection test to "
@@ -29,37 +29,40 @@ NICE_NG84 = Source(
     "https://www.nice.org.uk/guidance/ng84",
 )
 
+# (question id, question, help, the reason shown when the answer is yes: one point)
 CRITERIA = (
     (
         "fever_past_24h",
-        "Have you had a fever in the last 24 hours?",
-        "Feeling hot and shivery, or a temperature of 38°C or higher.",
-        "a fever in the last 24 hours",
+        N_("Have you had a fever in the last 24 hours?"),
+        N_("Feeling hot and shivery, or a temperature of 38°C or higher."),
+        N_("One point: a fever in the last 24 hours."),
     ),
     (
         "purulence",
-        "Is there pus on your tonsils or at the back of your throat?",
-        "White or yellow spots or patches. Use a torch and a mirror, or ask someone to look.",
-        "pus on the tonsils or throat",
+        N_("Is there pus on your tonsils or at the back of your throat?"),
+        N_("White or yellow spots or patches. Use a torch and a mirror, or ask someone to look."),
+        N_("One point: pus on the tonsils or throat."),
     ),
     (
         "attend_rapidly_within_3_days",
-        "Did your sore throat start 3 days ago or less?",
-        "Count from the day your symptoms began.",
-        "symptoms that started 3 days ago or less",
+        N_("Did your sore throat start 3 days ago or less?"),
+        N_("Count from the day your symptoms began."),
+        N_("One point: symptoms that started 3 days ago or less."),
     ),
     (
         "severely_inflamed_tonsils",
-        "Are your tonsils very swollen and red?",
-        "The tonsils are the two lumps at the back of your throat, one on each side. Use a torch "
-        "and a mirror, or ask someone to look.",
-        "very swollen, red tonsils",
+        N_("Are your tonsils very swollen and red?"),
+        N_(
+            "The tonsils are the two lumps at the back of your throat, one on each side. Use a "
+            "torch and a mirror, or ask someone to look."
+        ),
+        N_("One point: very swollen, red tonsils."),
     ),
     (
         "no_cough_or_coryza",
-        "Are you free of a cough and of cold symptoms such as a runny or blocked nose?",
-        "Answer yes if you have no cough and no cold symptoms. Answer no if you have either.",
-        "no cough or cold symptoms",
+        N_("Are you free of a cough and of cold symptoms such as a runny or blocked nose?"),
+        N_("Answer yes if you have no cough and no cold symptoms. Answer no if you have either."),
+        N_("One point: no cough or cold symptoms."),
     ),
 )
 
@@ -68,43 +71,59 @@ BANDS = (
     (
         1,
         "low",
-        "A score of 0 or 1: NICE advises that an antibiotic is not needed.",
+        N_("A score of 0 or 1: NICE advises that an antibiotic is not needed."),
         "self_care",
         0,
-        "An antibiotic is unlikely to help. Rest, drink plenty of fluids and take paracetamol or "
-        "ibuprofen for the pain. Most sore throats get better within a week.",
+        N_(
+            "An antibiotic is unlikely to help. Rest, drink plenty of fluids and take paracetamol "
+            "or ibuprofen for the pain. Most sore throats get better within a week."
+        ),
     ),
     (
         3,
         "intermediate",
-        "A score of 2 or 3: NICE advises considering no antibiotic or a back-up antibiotic "
-        "prescription.",
+        N_(
+            "A score of 2 or 3: NICE advises considering no antibiotic or a back-up antibiotic "
+            "prescription."
+        ),
         "pharmacist",
         1,
-        "An antibiotic is probably not needed. Rest, drink plenty of fluids and take paracetamol "
-        "or ibuprofen for the pain. A pharmacist can advise on treatments for sore throats.",
+        N_(
+            "An antibiotic is probably not needed. Rest, drink plenty of fluids and take "
+            "paracetamol or ibuprofen for the pain. A pharmacist can advise on treatments for "
+            "sore throats."
+        ),
     ),
     (
         5,
         "high",
-        "A score of 4 or 5: NICE advises considering an antibiotic straight away or a back-up "
-        "prescription.",
+        N_(
+            "A score of 4 or 5: NICE advises considering an antibiotic straight away or a back-up "
+            "prescription."
+        ),
         "gp_today",
         2,
-        "Your sore throat may be caused by bacteria. Contact your GP practice today: they may "
-        "offer an antibiotic. Meanwhile rest, drink plenty of fluids and take paracetamol or "
-        "ibuprofen for the pain.",
+        N_(
+            "Your sore throat may be caused by bacteria. Contact your GP practice today: they may "
+            "offer an antibiotic. Meanwhile rest, drink plenty of fluids and take paracetamol or "
+            "ibuprofen for the pain."
+        ),
     ),
+)
+WORSENING_ADVICE = N_(
+    "Call 999 if you have difficulty breathing, are drooling or cannot swallow, or make a "
+    "high-pitched sound when you breathe in. Contact your GP practice or NHS 111 if you get "
+    "worse quickly, feel very unwell, or are not getting better after a week."
 )
 
 
 class FeverPain(Algorithm):
     id = "feverpain"
-    title = "Sore throat (FeverPAIN score)"
+    title = N_("Sore throat (FeverPAIN score)")
     kind = "score"
     version = "FeverPAIN (Little 2013; NICE NG84 2018)"
-    audience = "People with a sore throat that started in the last 2 weeks"
-    summary = (
+    audience = N_("People with a sore throat that started in the last 2 weeks")
+    summary = N_(
         "Five questions about your sore throat that show how likely it is to be caused by "
         "bacteria, and so whether an antibiotic might help. Most sore throats are caused by "
         "viruses and get better on their own."
@@ -117,15 +136,15 @@ class FeverPain(Algorithm):
 
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:
         present = [
-            (question_id, words) for question_id, _, _, words in CRITERIA if answers[question_id]
+            (question_id, reason) for question_id, _, _, reason in CRITERIA if answers[question_id]
         ]
         score = len(present)
         _, band_id, recommendation, disposition, urgency, advice = next(
             band for band in BANDS if score <= band[0]
         )
         rationale = [
-            Reason(f"feverpain.{question_id}", f"One point: {words}.", (LITTLE_2013, NICE_NG84))
-            for question_id, words in present
+            Reason(f"feverpain.{question_id}", reason, (LITTLE_2013, NICE_NG84))
+            for question_id, reason in present
         ]
         rationale.append(Reason(f"feverpain.band.{band_id}", recommendation, (NICE_NG84,)))
         return Outcome(
@@ -138,10 +157,5 @@ class FeverPain(Algorithm):
             flags=[],
             rationale=rationale,
             care_advice=advice,
-            worsening_advice=(
-                "Call 999 if you have difficulty breathing, are drooling or cannot swallow, or "
-                "make a high-pitched sound when you breathe in. Contact your GP practice or NHS "
-                "111 if you get worse quickly, feel very unwell, or are not getting better after "
-                "a week."
-            ),
+            worsening_advice=WORSENING_ADVICE,
         )

@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from triage_algorithms.core import (
+    N_,
     REVIEW_THRESHOLD,
     Algorithm,
     Choice,
@@ -51,12 +52,12 @@ RCP_NEWS2 = Source(
     "https://www.rcp.ac.uk/improving-care/resources/national-early-warning-score-news-2/",
 )
 
+# The reason shown for each level of consciousness below alert (each scores 3).
 CONSCIOUSNESS = {
-    "A": "alert",
-    "C": "new confusion",
-    "V": "responds only to voice",
-    "P": "responds only to pain",
-    "U": "unresponsive",
+    "C": N_("Consciousness: new confusion: scores %(points)s."),
+    "V": N_("Consciousness: responds only to voice: scores %(points)s."),
+    "P": N_("Consciousness: responds only to pain: scores %(points)s."),
+    "U": N_("Consciousness: unresponsive: scores %(points)s."),
 }
 
 
@@ -123,38 +124,64 @@ def temperature_points(temperature: float) -> int:
     return 1 if tenths <= Decimal("39.0") else 2
 
 
-# band id: (what the RCP's clinical response asks for, in plain words, disposition, urgency)
+# band id: (what the RCP's clinical response asks for, in plain words, after the total,
+# disposition, urgency, advice)
 RESPONSES = {
     "low": (
-        "A total of 1 to 4 (low): a nurse or clinician should assess the person and decide how "
-        "often to check these measurements, at least every 4 to 6 hours.",
+        N_(
+            "Total %(total)s. A total of 1 to 4 (low): a nurse or clinician should assess the "
+            "person and decide how often to check these measurements, at least every 4 to 6 "
+            "hours."
+        ),
         None,
         1,
-        "Tell the nurse or clinician looking after you about this result. If there is nobody, "
-        "contact your GP practice or NHS 111 for advice today.",
+        N_(
+            "Tell the nurse or clinician looking after you about this result. If there is "
+            "nobody, contact your GP practice or NHS 111 for advice today."
+        ),
     ),
     "low-medium": (
-        "One measurement scored 3 (low-medium): the RCP asks for an urgent review by a doctor.",
+        N_(
+            "Total %(total)s. One measurement scored 3 (low-medium): the RCP asks for an urgent "
+            "review by a doctor."
+        ),
         "urgent_care_today",
         3,
-        "One of the measurements is far from normal. Get an urgent assessment by a doctor: "
-        "call NHS 111 or your GP practice now.",
+        N_(
+            "One of the measurements is far from normal. Get an urgent assessment by a doctor: "
+            "call NHS 111 or your GP practice now."
+        ),
     ),
     "medium": (
-        "A total of 5 or 6 (medium): the RCP asks for an urgent response by a clinician skilled "
-        "in caring for people who are acutely ill.",
+        N_(
+            "Total %(total)s. A total of 5 or 6 (medium): the RCP asks for an urgent response by "
+            "a clinician skilled in caring for people who are acutely ill."
+        ),
         "a_and_e_now",
         4,
-        "These measurements suggest the person may be seriously unwell. Go to A&E now.",
+        N_("These measurements suggest the person may be seriously unwell. Go to A&E now."),
     ),
     "high": (
-        "A total of 7 or more (high): the RCP asks for an emergency response by a critical care "
-        "team.",
+        N_(
+            "Total %(total)s. A total of 7 or more (high): the RCP asks for an emergency response "
+            "by a critical care team."
+        ),
         "call_999",
         5,
-        "These measurements suggest the person is very seriously unwell. Call 999 now.",
+        N_("These measurements suggest the person is very seriously unwell. Call 999 now."),
     ),
 }
+# A total of 0 (in the low band): routine monitoring only.
+ZERO_RESPONSE = (
+    N_("Total %(total)s. A total of 0: the RCP asks for routine monitoring only."),
+    None,
+    0,
+    N_("All the measurements are in the normal range."),
+)
+WORSENING_ADVICE = N_(
+    "Measure again if the person seems worse. Call 999 if they have severe difficulty "
+    "breathing, are hard to wake or very confused, or have blue, grey or very pale lips or skin."
+)
 
 
 def _question(question_id: str, text: str, help_text: str, **kwargs) -> Question:
@@ -163,11 +190,11 @@ def _question(question_id: str, text: str, help_text: str, **kwargs) -> Question
 
 class News2(Algorithm):
     id = "news2"
-    title = "Early warning score (NEWS2)"
+    title = N_("Early warning score (NEWS2)")
     kind = "score"
     version = "NEWS2 (RCP 2017)"
-    audience = "Adults aged 16 or over (not in pregnancy), measured by a clinician or carer"
-    summary = (
+    audience = N_("Adults aged 16 or over (not in pregnancy), measured by a clinician or carer")
+    summary = N_(
         "Turns six measurements (breathing rate, oxygen level, blood pressure, pulse, alertness "
         "and temperature) into a score that shows how unwell someone may be and how quickly "
         "they need to be seen. It is used in NHS hospitals and ambulances."
@@ -176,19 +203,23 @@ class News2(Algorithm):
     questions = (
         _question(
             "respiration_rate",
-            "What is the breathing rate, in breaths per minute?",
-            "Count the breaths (each rise of the chest) for a full minute while the person is "
-            "resting.",
+            N_("What is the breathing rate, in breaths per minute?"),
+            N_(
+                "Count the breaths (each rise of the chest) for a full minute while the person "
+                "is resting."
+            ),
             type="integer",
             minimum=0,
             maximum=80,
-            unit="breaths per minute",
+            unit=N_("breaths per minute"),
         ),
         _question(
             "spo2",
-            "What is the oxygen level (SpO2) on the pulse oximeter?",
-            "The percentage shown on a pulse oximeter clipped to a finger, after it has settled "
-            "for a minute.",
+            N_("What is the oxygen level (SpO2) on the pulse oximeter?"),
+            N_(
+                "The percentage shown on a pulse oximeter clipped to a finger, after it has "
+                "settled for a minute."
+            ),
             type="integer",
             minimum=0,
             maximum=100,
@@ -196,26 +227,28 @@ class News2(Algorithm):
         ),
         _question(
             "spo2_scale",
-            "Has a doctor set an oxygen target of 88 to 92%?",
-            "Some people with long-term lung conditions such as COPD have a lower oxygen target, "
-            "set by their doctor (NEWS2 'scale 2'). If no doctor has set one, choose the usual "
-            "target.",
+            N_("Has a doctor set an oxygen target of 88 to 92%?"),
+            N_(
+                "Some people with long-term lung conditions such as COPD have a lower oxygen "
+                "target, set by their doctor (NEWS2 'scale 2'). If no doctor has set one, choose "
+                "the usual target."
+            ),
             type="choice",
             choices=(
-                Choice(1, "No, the usual target (scale 1)"),
-                Choice(2, "Yes, a target of 88 to 92% (scale 2)"),
+                Choice(1, N_("No, the usual target (scale 1)")),
+                Choice(2, N_("Yes, a target of 88 to 92% (scale 2)")),
             ),
         ),
         _question(
             "on_oxygen",
-            "Is the person breathing extra oxygen now?",
-            "For example through a mask or tubes in the nose.",
+            N_("Is the person breathing extra oxygen now?"),
+            N_("For example through a mask or tubes in the nose."),
             type="boolean",
         ),
         _question(
             "systolic_bp",
-            "What is the systolic blood pressure?",
-            "The first, higher number of a blood pressure reading: 130 in '130 over 80'.",
+            N_("What is the systolic blood pressure?"),
+            N_("The first, higher number of a blood pressure reading: 130 in '130 over 80'."),
             type="integer",
             minimum=0,
             maximum=300,
@@ -223,32 +256,36 @@ class News2(Algorithm):
         ),
         _question(
             "pulse",
-            "What is the pulse (heart rate), in beats per minute?",
-            "Count the beats for a full minute, or read it from the blood pressure monitor or "
-            "pulse oximeter.",
+            N_("What is the pulse (heart rate), in beats per minute?"),
+            N_(
+                "Count the beats for a full minute, or read it from the blood pressure monitor "
+                "or pulse oximeter."
+            ),
             type="integer",
             minimum=0,
             maximum=300,
-            unit="beats per minute",
+            unit=N_("beats per minute"),
         ),
         _question(
             "consciousness",
-            "How alert is the person?",
-            "Choose 'New confusion' if they are newly muddled or disorientated, or more so than "
-            "usual.",
+            N_("How alert is the person?"),
+            N_(
+                "Choose 'New confusion' if they are newly muddled or disorientated, or more so "
+                "than usual."
+            ),
             type="choice",
             choices=(
-                Choice("A", "Alert"),
-                Choice("C", "New confusion"),
-                Choice("V", "Only responds to voice"),
-                Choice("P", "Only responds to pain"),
-                Choice("U", "Unresponsive"),
+                Choice("A", N_("Alert")),
+                Choice("C", N_("New confusion")),
+                Choice("V", N_("Only responds to voice")),
+                Choice("P", N_("Only responds to pain")),
+                Choice("U", N_("Unresponsive")),
             ),
         ),
         _question(
             "temperature",
-            "What is the temperature, in degrees Celsius?",
-            "Use a thermometer in the mouth, ear or armpit.",
+            N_("What is the temperature, in degrees Celsius?"),
+            N_("Use a thermometer in the mouth, ear or armpit."),
             type="number",
             minimum=25,
             maximum=45,
@@ -258,36 +295,60 @@ class News2(Algorithm):
 
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:
         a = answers
-        consciousness = CONSCIOUSNESS[a["consciousness"]]
         on_oxygen = a["on_oxygen"]
+        # (rule, points, the reason shown when it scores: a template filled in with the points
+        # and these values)
         parts = [
             (
                 "respiration_rate",
                 respiration_points(a["respiration_rate"]),
-                f"Breathing rate {a['respiration_rate']} a minute",
+                N_("Breathing rate %(value)s a minute: scores %(points)s."),
+                {"value": a["respiration_rate"]},
             ),
             (
                 "spo2",
                 spo2_points(a["spo2"], a["spo2_scale"], on_oxygen),
-                f"Oxygen level {a['spo2']}% on scale {a['spo2_scale']}"
-                + (" while breathing oxygen" if on_oxygen else ""),
+                N_(
+                    "Oxygen level %(value)s%% on scale %(scale)s while breathing oxygen: scores "
+                    "%(points)s."
+                )
+                if on_oxygen
+                else N_("Oxygen level %(value)s%% on scale %(scale)s: scores %(points)s."),
+                {"value": a["spo2"], "scale": a["spo2_scale"]},
             ),
-            ("on_oxygen", 2 if on_oxygen else 0, "Breathing extra oxygen"),
-            ("systolic_bp", systolic_points(a["systolic_bp"]), f"Systolic BP {a['systolic_bp']}"),
-            ("pulse", pulse_points(a["pulse"]), f"Pulse {a['pulse']} a minute"),
+            (
+                "on_oxygen",
+                2 if on_oxygen else 0,
+                N_("Breathing extra oxygen: scores %(points)s."),
+                {},
+            ),
+            (
+                "systolic_bp",
+                systolic_points(a["systolic_bp"]),
+                N_("Systolic BP %(value)s: scores %(points)s."),
+                {"value": a["systolic_bp"]},
+            ),
+            (
+                "pulse",
+                pulse_points(a["pulse"]),
+                N_("Pulse %(value)s a minute: scores %(points)s."),
+                {"value": a["pulse"]},
+            ),
             (
                 "consciousness",
                 0 if a["consciousness"] == "A" else 3,
-                f"Consciousness: {consciousness}",
+                CONSCIOUSNESS.get(a["consciousness"], ""),
+                {},
             ),
             (
                 "temperature",
                 temperature_points(a["temperature"]),
-                f"Temperature {plain_number(a['temperature'])}°C",
+                N_("Temperature %(value)s°C: scores %(points)s."),
+                {"value": plain_number(a["temperature"])},
             ),
         ]
-        total = sum(points for _, points, _ in parts)
-        single_three = any(points == 3 for _, points, _ in parts)
+        total = sum(points for _, points, _, _ in parts)
+        single_three = any(points == 3 for _, points, _, _ in parts)
         if total >= 7:
             band = "high"
         elif total >= 5:
@@ -297,20 +358,12 @@ class News2(Algorithm):
         else:
             band = "low"
         rationale = [
-            Reason(f"news2.{rule}", f"{words}: scores {points}.", (RCP_NEWS2,))
-            for rule, points, words in parts
+            Reason.of(f"news2.{rule}", template, (RCP_NEWS2,), points=points, **values)
+            for rule, points, template, values in parts
             if points
         ]
-        if total == 0:
-            response, disposition, urgency = (
-                "A total of 0: the RCP asks for routine monitoring only.",
-                None,
-                0,
-            )
-            advice = "All the measurements are in the normal range."
-        else:
-            response, disposition, urgency, advice = RESPONSES[band]
-        rationale.append(Reason(f"news2.band.{band}", f"Total {total}. {response}", (RCP_NEWS2,)))
+        response, disposition, urgency, advice = ZERO_RESPONSE if total == 0 else RESPONSES[band]
+        rationale.append(Reason.of(f"news2.band.{band}", response, (RCP_NEWS2,), total=total))
         return Outcome(
             algorithm=self.id,
             version=self.version,
@@ -321,9 +374,5 @@ class News2(Algorithm):
             flags=[REVIEW_THRESHOLD] if band in ("medium", "high") else [],
             rationale=rationale,
             care_advice=advice,
-            worsening_advice=(
-                "Measure again if the person seems worse. Call 999 if they have severe difficulty "
-                "breathing, are hard to wake or very confused, or have blue, grey or very pale "
-                "lips or skin."
-            ),
+            worsening_advice=WORSENING_ADVICE,
         )

@@ -13,9 +13,10 @@ distribute it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
-from triage_algorithms.core import REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
+from triage_algorithms.core import N_, REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
 from triage_algorithms.scores._common import frequency_items_question
 
 KROENKE_2001 = Source(
@@ -34,57 +35,78 @@ NHS_SUICIDAL_THOUGHTS = Source(
 )
 
 ITEMS = (
-    "Little interest or pleasure in doing things",
-    "Feeling down, depressed or hopeless",
-    "Trouble falling or staying asleep, or sleeping too much",
-    "Feeling tired or having little energy",
-    "Poor appetite or overeating",
-    "Feeling bad about yourself, or that you are a failure or have let yourself or your "
-    "family down",
-    "Trouble concentrating on things, such as reading the newspaper or watching television",
-    "Moving or speaking so slowly that other people could have noticed, or the opposite: "
-    "being so fidgety or restless that you have been moving around a lot more than usual",
-    "Thoughts that you would be better off dead, or of hurting yourself in some way",
+    N_("Little interest or pleasure in doing things"),
+    N_("Feeling down, depressed or hopeless"),
+    N_("Trouble falling or staying asleep, or sleeping too much"),
+    N_("Feeling tired or having little energy"),
+    N_("Poor appetite or overeating"),
+    N_(
+        "Feeling bad about yourself, or that you are a failure or have let yourself or your "
+        "family down"
+    ),
+    N_("Trouble concentrating on things, such as reading the newspaper or watching television"),
+    N_(
+        "Moving or speaking so slowly that other people could have noticed, or the opposite: "
+        "being so fidgety or restless that you have been moving around a lot more than usual"
+    ),
+    N_("Thoughts that you would be better off dead, or of hurting yourself in some way"),
 )
+# Item 9 (0-based 8): thoughts of being better off dead or of self-harm.
+SUICIDAL_ITEM = 8
 
-# (highest total in the band, band id, words, disposition, urgency)
+# (highest total in the band, band id, what the total means, disposition, urgency)
 BANDS = (
-    (4, "none-minimal", "no or minimal depression", "self_care", 0),
-    (9, "mild", "mild depression", "self_care", 0),
-    (14, "moderate", "moderate depression", "gp_within_3_days", 1),
-    (19, "moderately-severe", "moderately severe depression", "gp_within_3_days", 1),
-    (math.inf, "severe", "severe depression", "gp_today", 2),
+    (4, "none-minimal", N_("A total of 0 to 4 means no or minimal depression."), "self_care", 0),
+    (9, "mild", N_("A total of 5 to 9 means mild depression."), "self_care", 0),
+    (
+        14,
+        "moderate",
+        N_("A total of 10 to 14 means moderate depression."),
+        "gp_within_3_days",
+        1,
+    ),
+    (
+        19,
+        "moderately-severe",
+        N_("A total of 15 to 19 means moderately severe depression."),
+        "gp_within_3_days",
+        1,
+    ),
+    (math.inf, "severe", N_("A total of 20 to 27 means severe depression."), "gp_today", 2),
 )
-BAND_RANGES = {
-    "none-minimal": "0 to 4",
-    "mild": "5 to 9",
-    "moderate": "10 to 14",
-    "moderately-severe": "15 to 19",
-    "severe": "20 to 27",
-}
 THRESHOLD = 10
 SUICIDAL_THOUGHTS = "suicidal_thoughts"
 
 CARE_ADVICE = {
-    "none-minimal": "Your answers do not suggest depression. If you are worried about your mood, "
-    "talk to your GP practice.",
-    "mild": "Your answers suggest mild symptoms of depression. Self-help, such as staying "
-    "active, keeping in touch with people and NHS talking therapies, can help. Fill in this "
-    "questionnaire again in 2 weeks, and talk to your GP practice if you are no better.",
-    "moderate": "Your answers suggest moderate depression. Make an appointment with your GP "
-    "practice in the next few days to talk about treatment, such as talking therapies.",
-    "moderately-severe": "Your answers suggest moderately severe depression. Make an "
-    "appointment with your GP practice in the next few days to talk about treatment.",
-    "severe": "Your answers suggest severe depression. Contact your GP practice today to talk "
-    "about treatment.",
+    "none-minimal": N_(
+        "Your answers do not suggest depression. If you are worried about your mood, talk to "
+        "your GP practice."
+    ),
+    "mild": N_(
+        "Your answers suggest mild symptoms of depression. Self-help, such as staying active, "
+        "keeping in touch with people and NHS talking therapies, can help. Fill in this "
+        "questionnaire again in 2 weeks, and talk to your GP practice if you are no better."
+    ),
+    "moderate": N_(
+        "Your answers suggest moderate depression. Make an appointment with your GP practice in "
+        "the next few days to talk about treatment, such as talking therapies."
+    ),
+    "moderately-severe": N_(
+        "Your answers suggest moderately severe depression. Make an appointment with your GP "
+        "practice in the next few days to talk about treatment."
+    ),
+    "severe": N_(
+        "Your answers suggest severe depression. Contact your GP practice today to talk about "
+        "treatment."
+    ),
 }
-SUICIDAL_ADVICE = (
+SUICIDAL_ADVICE = N_(
     "You said you have had thoughts of being better off dead or of hurting yourself. Please "
     "talk to someone today: contact your GP practice or call NHS 111. You can call Samaritans "
     "free on 116 123 at any time. If you feel you might act on these thoughts, or you have hurt "
     "yourself, call 999 or go to A&E now."
 )
-WORSENING_ADVICE = (
+WORSENING_ADVICE = N_(
     "If you feel you cannot keep yourself safe, call 999 or go to A&E now. If your mood gets "
     "worse, contact your GP practice or call NHS 111."
 )
@@ -92,40 +114,58 @@ WORSENING_ADVICE = (
 
 class Phq9(Algorithm):
     id = "phq9"
-    title = "Depression questionnaire (PHQ-9)"
+    title = N_("Depression questionnaire (PHQ-9)")
     kind = "score"
     version = "PHQ-9 (Kroenke 2001)"
-    audience = "Adults"
-    summary = (
+    audience = N_("Adults")
+    summary = N_(
         "Nine questions about how you have felt over the last 2 weeks. The total shows how "
         "severe any symptoms of depression are. It does not diagnose depression on its own."
     )
     sources = (KROENKE_2001, KROENKE_2002, NHS_SUICIDAL_THOUGHTS)
     questions = (
         frequency_items_question(
-            "Over the last 2 weeks, how often have you been bothered by any of the "
-            "following problems?",
+            N_(
+                "Over the last 2 weeks, how often have you been bothered by any of the "
+                "following problems?"
+            ),
             ITEMS,
         ),
     )
 
+    def interrupt(self, answers: Mapping[str, Any]) -> str | None:
+        """Crisis support, shown at once when item 9 has been answered above "not at all",
+        whatever the answers still to come (the list may be short or hold None)."""
+        items = answers.get("items") if isinstance(answers, Mapping) else None
+        if not isinstance(items, (list, tuple)) or len(items) <= SUICIDAL_ITEM:
+            return None
+        value = items[SUICIDAL_ITEM]
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return SUICIDAL_THOUGHTS if number > 0 else None
+
     def _evaluate(self, answers: dict[str, Any]) -> Outcome:
         items = answers["items"]
         total = sum(items)
-        _, band_id, words, disposition, urgency = next(b for b in BANDS if total <= b[0])
+        _, band_id, meaning, disposition, urgency = next(b for b in BANDS if total <= b[0])
         rationale = [
-            Reason("phq9.total", f"Your answers add up to {total} out of 27.", (KROENKE_2001,)),
-            Reason(
-                f"phq9.band.{band_id}",
-                f"A total of {BAND_RANGES[band_id]} means {words}.",
-                (KROENKE_2001, KROENKE_2002),
+            Reason.of(
+                "phq9.total",
+                N_("Your answers add up to %(total)s out of 27."),
+                (KROENKE_2001,),
+                total=total,
             ),
+            Reason(f"phq9.band.{band_id}", meaning, (KROENKE_2001, KROENKE_2002)),
         ]
         flags = []
         if total >= THRESHOLD:
             flags.append(REVIEW_THRESHOLD)
         care_advice = CARE_ADVICE[band_id]
-        if items[8] > 0:
+        if items[SUICIDAL_ITEM] > 0:
             flags.append(SUICIDAL_THOUGHTS)
             if REVIEW_THRESHOLD not in flags:
                 flags.append(REVIEW_THRESHOLD)
@@ -134,13 +174,17 @@ class Phq9(Algorithm):
             rationale.append(
                 Reason(
                     "phq9.item9",
-                    "You said you have had thoughts that you would be better off dead or of "
-                    "hurting yourself. This needs talking about today, whatever the total.",
+                    N_(
+                        "You said you have had thoughts that you would be better off dead or "
+                        "of hurting yourself. This needs talking about today, whatever the "
+                        "total."
+                    ),
                     (KROENKE_2001, NHS_SUICIDAL_THOUGHTS),
                 )
             )
             if band_id != "none-minimal":
-                care_advice = f"{SUICIDAL_ADVICE} {care_advice}"
+                # Two paragraphs, each one message of the catalogue.
+                care_advice = SUICIDAL_ADVICE + "\n\n" + care_advice
             else:
                 care_advice = SUICIDAL_ADVICE
         return Outcome(
