@@ -1,5 +1,6 @@
 """Self-assessment speed: evaluations per second of every algorithm, and the page time of a
-whole assessment as a ratio to /healthz served the same way, measured side by side in one run.
+whole assessment as a ratio to /healthz served the same way, measured side by side in one run;
+and, per symptom pathway, the most questions anyone answers before an emergency outcome.
 
     python -m bench.triage [--quick]
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from typing import Any
 
 from bench.common import demo_app, emit, median_of, sign_in, timed
 
@@ -25,6 +27,8 @@ def example_answers(algorithm) -> dict:
             continue
         if question.type == "boolean":
             value = False
+        elif question.type == "multiple":
+            value = []
         elif question.type == "choice":
             value = question.choices[0].value
         elif question.type == "integer_list":
@@ -36,6 +40,75 @@ def example_answers(algorithm) -> dict:
             value = int(middle) if question.type == "integer" else float(middle)
         answers[question.id] = value
     return answers
+
+
+# How many answer paths the worst-case search may walk per pathway before it gives up.
+SEARCH_LIMIT = 200_000
+
+
+def _leaves(condition) -> list:
+    from triage_algorithms.rules import Answer
+
+    if isinstance(condition, Answer):
+        return [condition]
+    if hasattr(condition, "condition"):
+        return _leaves(condition.condition)
+    return [leaf for item in getattr(condition, "conditions", ()) for leaf in _leaves(item)]
+
+
+def _candidates(pathway, question) -> list[Any]:
+    """Every kind of answer a person can give: no and yes (and "not sure"), each choice, none
+    or one item of a list, each number either side of every threshold the rules use."""
+    from triage_algorithms.core import DONT_KNOW
+
+    if question.type == "boolean":
+        values: list[Any] = [False, True]
+    elif question.type == "choice":
+        values = [choice.value for choice in question.choices]
+    elif question.type == "multiple":
+        values = [[], *([choice.value] for choice in question.choices)]
+    else:
+        numbers = {question.minimum, question.maximum}
+        conditions = [*pathway.ask_if.values(), *(r.when for r in pathway.red_flags)]
+        for leaf in (leaf for c in conditions for leaf in _leaves(c)):
+            if leaf.question == question.id:
+                numbers |= {leaf.value - 1, leaf.value, leaf.value + 1}
+        values = sorted(n for n in numbers if question.minimum <= n <= question.maximum)
+    return [*values, DONT_KNOW] if question.not_sure is not None else values
+
+
+def questions_before_emergency(pathway) -> tuple[int, bool]:
+    """The most questions (pages) anyone answers before the pathway gives an emergency outcome
+    (999 or A&E now), over every way of answering, and whether the search was complete. A
+    branch stops as soon as no emergency red flag can still fire."""
+    from triage_algorithms.core import EMERGENCY_URGENCY
+
+    emergencies = [rule for rule in pathway.red_flags if rule.urgency >= EMERGENCY_URGENCY]
+    worst, walked = 0, 0
+
+    def walk(answers: dict[str, Any], depth: int) -> bool:
+        nonlocal worst, walked
+        walked += 1
+        if walked > SEARCH_LIMIT:
+            return False
+        if pathway.decide(answers) is not None:
+            worst = max(worst, depth)
+            return True
+        typed, pending, _ = pathway.progress(answers)
+        if all(rule.value3(typed, pending) is False for rule in emergencies):
+            return True
+        question = pathway.next_question(answers)
+        if question is None:
+            if pathway.evaluate(answers).urgency >= EMERGENCY_URGENCY:
+                worst = max(worst, depth)
+            return True
+        return all(
+            walk({**answers, question.id: value}, depth + 1)
+            for value in _candidates(pathway, question)
+        )
+
+    complete = walk({}, 0)
+    return worst, complete
 
 
 def evaluations_per_second(algorithm, seconds: float) -> float:
@@ -83,6 +156,19 @@ def main() -> None:
         # A page view needs one evaluation; a thousand a second leaves it invisible.
         emit(f"{entry['id']}_evaluations", rate, "per second", ">= 1000", rate >= 1000)
 
+    for entry in triage_algorithms.catalogue():
+        if entry["kind"] != "pathway":
+            continue
+        worst, complete = questions_before_emergency(triage_algorithms.load(entry["id"]))
+        # Issue 8: the emergency screen plus at most 2 of the pathway's own questions.
+        emit(
+            f"{entry['id']}_questions_before_emergency_worst_case",
+            worst,
+            "questions" if complete else "questions (search stopped early: at least)",
+            "<= 3",
+            complete and worst <= 3,
+        )
+
     app = demo_app()
     anonymous = app.test_client()
     patient = sign_in(app, demo.DEMO_PATIENT_EMAIL)
@@ -92,7 +178,9 @@ def main() -> None:
     pages = 2 + 2 * 9 + 3  # start form and start, 9 x (show, answer), check, submit, outcome
     signed_out = median_of(lambda: full_assessment(anonymous, [1] * 9), repeats) / base
     # Signed in it is saved: the assessment, two FHIR resources, a review item, the audit.
-    signed_in = median_of(lambda: full_assessment(patient, [2] * 9), repeats) / base
+    # Item 9 at 0: any other answer shows crisis support at once, a page this walk does not
+    # expect.
+    signed_in = median_of(lambda: full_assessment(patient, [2] * 8 + [0]), repeats) / base
     # Budgets as in bench.pages: a public page renders templates only; a signed-in page also
     # loads the device session and writes to the database on every request.
     for name, ratio, budget in (

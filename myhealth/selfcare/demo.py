@@ -51,6 +51,8 @@ NEWS2_HIGH = {
 }
 # (patient index among the practice's others, algorithm, answers, hours ago)
 QUEUE = [
+    # Sepsis signs on the emergency screen: told to call 999 at once, no further questions.
+    (4, "fever_adult", {"emergency_signs": ["confused", "extreme_shivering"]}, 0.2),
     (0, "news2", NEWS2_HIGH, 0.5),
     (1, "phq9", {"items": [1, 2, 1, 1, 0, 1, 1, 0, 1]}, 1),
     (2, "gad7", {"items": [3, 2, 3, 2, 2, 3, 2]}, 3),

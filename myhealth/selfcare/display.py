@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from markupsafe import Markup
 
-from myhealth.selfcare.flow import DONT_KNOW, Step, steps
+from myhealth.selfcare.flow import Step, steps
+from myhealth.selfcare.i18n import clinical, plain
+from triage_algorithms.core import DONT_KNOW
 
 # What to do, and how soon, for each disposition of the symptom pathways.
 DISPOSITIONS = {
@@ -26,7 +30,7 @@ REASONS = {
     "urgency": _l("The advice is to get help urgently"),
     "red_flag": _l("An answer suggests something serious"),
     "score_threshold": _l("The score is above the level where a clinician should look at it"),
-    "suicidal_thoughts": _l("You told us about thoughts of suicide or self-harm"),
+    "suicidal_thoughts": _l("The patient said they have had thoughts of suicide or self-harm"),
 }
 
 REVIEW_OUTCOMES = {
@@ -79,21 +83,47 @@ def review_status(item) -> tuple[str, str]:
     return str(text), colour
 
 
-def answer_text(step: Step, value: Any) -> str:
-    """An answer as the person chose it: Yes/No, the choice's words, or the number and unit."""
+def step_title(step: Step) -> str:
+    """The page's title: the question, or for one item of a questionnaire, the item."""
+    return plain(step.text)
+
+
+def unit(text: str) -> str:
+    """A unit as people write it in the page's language: symbols as they are."""
+    return plain(text)
+
+
+def question_count(algorithm) -> str:
+    """How many questions, as a person would count the pages: a questionnaire's items are
+    each a question; a pathway asks at most this many, often fewer."""
+    pages = sum(
+        (q.length or 1) if q.type == "integer_list" else 1 for q in algorithm.questions
+    )
+    if algorithm.kind == "score":
+        return ngettext("%(num)s question", "%(num)s questions", pages)
+    return ngettext("Up to %(num)s question", "Up to %(num)s questions", pages)
+
+
+def answer_text(step: Step, value: Any):
+    """An answer as the person chose it: Yes/No, the choice's words, the items ticked, or the
+    number and unit; in the page's language."""
     question = step.question
     if value is None:
         return ""
     if value == DONT_KNOW:
-        return str(_l("I do not know"))
+        return str(_l("I'm not sure") if question.not_sure else _l("I do not know"))
     if isinstance(value, bool):
         return str(_l("Yes")) if value else str(_l("No"))
+    if question.type == "multiple":
+        labels = [clinical(c.label) for c in question.choices if c.value in value]
+        return Markup("<br>").join(labels) if labels else str(_l("None of these"))
     for choice in question.choices:
         if choice.value == value or str(choice.value) == str(value):
-            return choice.label
+            return clinical(choice.label)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value} {question.unit}".strip()
+    # Units are symbols (mmHg, °C) or words in the catalogue (years): never marked English.
+    return f"{value} {plain(question.unit)}".strip()
 
 
 BANDS = {
@@ -127,6 +157,6 @@ def answer_rows(assessment, algorithm) -> list[tuple[str, str]]:
         if value is not None:
             text = answer_text(step, value)
             if step.question.id in (assessment.from_record or []):
-                text = f"{text} {_l('(from your health record)')}"
-            rows.append((step.text, text))
+                text = Markup("{} {}").format(text, _l("(from your health record)"))
+            rows.append((clinical(step.text), text))
     return rows

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from myhealth.records.fhir_fields import search_columns
 from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
-from triage_algorithms.core import Algorithm
+from triage_algorithms.core import DONT_KNOW, Algorithm
 
 CANONICAL_BASE = "https://myhealth.nhs.invalid/fhir/Questionnaire/"
 SOURCE = "myhealth self-assessment"
@@ -32,7 +32,17 @@ def patient_reference(session: Session, patient_id) -> str:
     return f"Patient/{fhir_id or patient_id}"
 
 
+# "I'm not sure" / "I do not know", as FHIR says an answer is absent because it is unknown.
+ASKED_UNKNOWN = {
+    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+    "code": "asked-unknown",
+    "display": "Asked But Unknown",
+}
+
+
 def _answer_value(value: Any) -> list[dict]:
+    if value == DONT_KNOW:
+        return [{"valueCoding": dict(ASKED_UNKNOWN)}]
     if isinstance(value, bool):
         return [{"valueBoolean": value}]
     if isinstance(value, int):
@@ -40,7 +50,12 @@ def _answer_value(value: Any) -> list[dict]:
     if isinstance(value, float):
         return [{"valueDecimal": value}]
     if isinstance(value, list):
-        return [{"valueInteger": int(item)} for item in value]
+        if not value:  # a list of signs with none ticked
+            return [{"valueString": "none of these"}]
+        return [
+            {"valueInteger": item} if isinstance(item, int) else {"valueString": str(item)}
+            for item in value
+        ]
     return [{"valueString": str(value)}]
 
 

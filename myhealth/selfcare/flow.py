@@ -1,8 +1,14 @@
 """The one-question-per-page flow: which page comes next, and the answers so far.
 
 The answers in progress are kept in the person's session cookie (nothing on the server), as
-``{"algorithm": id, "version": v, "answers": {...}, "from_record": [...]}``. A question whose
-answer is a list of items (the PHQ-9 and GAD-7 questionnaires) is asked one item per page.
+``{"algorithm": id, "version": v, "answers": {...}, "from_record": [...], "preselected":
+{question: [items]}, "support_seen": [...]}``. A question whose answer is a list of scores (the
+PHQ-9 and GAD-7 questionnaires) is asked one item per page; a list of signs ("multiple") is
+one page of checkboxes, with what the record already knows ticked for the person to confirm.
+
+After every answer the flow asks the algorithm two things first: whether support must be
+shown at once (``interrupt``, e.g. crisis support on thoughts of suicide), and whether the
+answers so far already decide an emergency (``decide``); an emergency ends the questions.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from typing import Any
 from triage_algorithms.core import Algorithm, Question
 
 SESSION_KEY = "selfcare"
-DONT_KNOW = "dont_know"
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,37 @@ def state_for(stored: Any, algorithm: Algorithm) -> dict[str, Any] | None:
     return None
 
 
-def new_state(algorithm: Algorithm, answers: dict[str, Any], from_record: list[str]) -> dict:
+def new_state(
+    algorithm: Algorithm,
+    answers: dict[str, Any],
+    from_record: list[str],
+    preselected: dict[str, list] | None = None,
+    support_seen: list[str] | None = None,
+) -> dict:
     return {
         "algorithm": algorithm.id,
         "version": algorithm.version,
         "answers": answers,
         "from_record": from_record,
+        "preselected": preselected or {},
+        "support_seen": support_seen or [],
     }
+
+
+def updated_state(state: dict, algorithm: Algorithm, step: Step, value: Any) -> dict:
+    """The state after answering one page: answers that a changed answer makes moot are
+    dropped, and an answer the person gave themselves is no longer "from the record"."""
+    answers = relevant_answers(algorithm, step.store(state["answers"], value))
+    return new_state(
+        algorithm,
+        answers,
+        [q for q in state.get("from_record", []) if q != step.question.id],
+        state.get("preselected"),
+        state.get("support_seen"),
+    )
+
+
+def support_due(algorithm: Algorithm, state: dict) -> str | None:
+    """Support the person should see now and has not yet seen, or None."""
+    page = algorithm.interrupt(state["answers"])
+    return page if page is not None and page not in state.get("support_seen", []) else None

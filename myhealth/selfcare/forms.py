@@ -7,10 +7,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import Length
 
-from myhealth.selfcare.flow import DONT_KNOW, Step
+from myhealth.selfcare.flow import Step
+from myhealth.selfcare.i18n import clinical
+from triage_algorithms.core import DONT_KNOW
+
+# The "None of these" box of a list of signs (never a value of a pathway's own items).
+NONE_OF_THESE = "none_of_these"
 
 
 class ConfirmForm(FlaskForm):
@@ -23,19 +28,31 @@ def _plain(number: float | None) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+def dont_know_label(question) -> str:
+    """A pathway asks "I'm not sure" (taken as the cautious answer); a score says "I do not
+    know", as the published tool does."""
+    return str(_l("I'm not sure") if question.not_sure is not None else _l("I do not know"))
+
+
 def _radio_choices(step: Step) -> list[SelectChoice]:
     question = step.question
     if question.type == "boolean":
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
     else:
-        choices = [SelectChoice(str(choice.value), choice.label) for choice in question.choices]
-    if question.dont_know_allowed:
-        choices.append(SelectChoice(DONT_KNOW, _l("I do not know")))
+        choices = [
+            SelectChoice(str(choice.value), clinical(choice.label)) for choice in question.choices
+        ]
+    if question.allows_dont_know:
+        choices.append(SelectChoice(DONT_KNOW, dont_know_label(question)))
     return choices
 
 
 def uses_radios(step: Step) -> bool:
     return step.question.type in ("boolean", "choice") or step.item is not None
+
+
+def uses_checkboxes(step: Step) -> bool:
+    return step.question.type == "multiple"
 
 
 class AnswerForm(FlaskForm):
@@ -46,7 +63,9 @@ class AnswerForm(FlaskForm):
     def typed_answer(self) -> Any:
         """The answer as the algorithm takes it, after ``validate()`` succeeded."""
         question = self.step.question
-        if self.dont_know.data and question.dont_know_allowed:
+        if uses_checkboxes(self.step):
+            return question.coerce([v for v in self.answer.data if v != NONE_OF_THESE])
+        if self.dont_know.data and question.allows_dont_know:
             return DONT_KNOW
         value = self.answer.data
         if uses_radios(self.step):
@@ -61,7 +80,9 @@ class AnswerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.dont_know.data and self.step.question.dont_know_allowed:
+        if uses_checkboxes(self.step):
+            return self._validate_checkboxes()
+        if self.dont_know.data and self.step.question.allows_dont_know:
             return True
         question = self.step.question
         value = (self.answer.data or "").strip()
@@ -92,10 +113,38 @@ class AnswerForm(FlaskForm):
         return True
 
 
-def answer_form(step: Step, *, formdata=None, current: Any = None) -> AnswerForm:
-    """The form for one page, pre-filled with the current answer."""
+    def _validate_checkboxes(self) -> bool:
+        chosen = list(self.answer.data or [])
+        offered = {str(choice.value) for choice in self.step.question.choices}
+        if not chosen:
+            self.answer.errors = [_("Select any that apply, or select \u2018None of these\u2019")]
+            return False
+        if NONE_OF_THESE in chosen and len(chosen) > 1:
+            self.answer.errors = [
+                _("Select \u2018None of these\u2019 on its own, or select the ones that apply")
+            ]
+            return False
+        if not set(chosen) <= offered | {NONE_OF_THESE}:
+            self.answer.errors = [_("Select any that apply, or select \u2018None of these\u2019")]
+            return False
+        return True
+
+
+def answer_form(
+    step: Step, *, formdata=None, current: Any = None, preselected: list | None = None
+) -> AnswerForm:
+    """The form for one page, pre-filled with the current answer (or, for a list not yet
+    answered, with the items the record holds)."""
     attributes: dict[str, Any] = {"step": step}
-    if uses_radios(step):
+    if uses_checkboxes(step):
+        attributes["answer"] = SelectMultipleField(
+            choices=[
+                *(SelectChoice(str(c.value), clinical(c.label)) for c in step.question.choices),
+                SelectChoice(NONE_OF_THESE, _l("None of these")),
+            ],
+            validate_choice=False,
+        )
+    elif uses_radios(step):
         # The choice is checked in AnswerForm.validate, with the NHS.UK wording.
         attributes["answer"] = RadioField(choices=_radio_choices(step), validate_choice=False)
     else:
@@ -103,7 +152,12 @@ def answer_form(step: Step, *, formdata=None, current: Any = None) -> AnswerForm
     attributes["dont_know"] = BooleanField(_l("I do not know"))
     form_class = type("AnswerForm", (AnswerForm,), attributes)
     data: dict[str, Any] = {}
-    if current == DONT_KNOW:
+    if uses_checkboxes(step):
+        if isinstance(current, list):
+            data = {"answer": [str(v) for v in current] or [NONE_OF_THESE]}
+        elif preselected:
+            data = {"answer": [str(v) for v in preselected]}
+    elif current == DONT_KNOW:
         data = {"answer": DONT_KNOW, "dont_know": True}
     elif isinstance(current, bool):
         data = {"answer": "yes" if current else "no"}

@@ -28,7 +28,8 @@ from myhealth.records.services import ACTIVE_CONDITION
 from myhealth.selfcare import fhir
 from myhealth.selfcare.models import Assessment
 from triage_algorithms.conditions import condition_keys
-from triage_algorithms.core import RED_FLAG, REVIEW_THRESHOLD, Algorithm, Outcome, Reason, Source
+from triage_algorithms.core import DONT_KNOW, RED_FLAG, REVIEW_THRESHOLD, Algorithm, Outcome
+from triage_algorithms.risk_factors import HISTORY, history_keys, is_operation, medicine_keys
 
 PURPOSE = "self-assessment"
 # Why an outcome needs a clinician; the labels people see are in selfcare.display.
@@ -38,6 +39,10 @@ REASON_THRESHOLD = "score_threshold"
 REASON_SUICIDAL_THOUGHTS = "suicidal_thoughts"
 # LOINC: a blood pressure panel holds systolic and diastolic readings as components.
 BP_PANEL = "85354-9"
+MEDICINE_TYPES = ("MedicationRequest", "MedicationStatement")
+# Statuses of a medicine the person is taking now (FHIR R4 MedicationRequest and
+# MedicationStatement status codes).
+CURRENT_MEDICINE = ("active", "on-hold", "intended")
 
 
 @dataclass(frozen=True)
@@ -93,18 +98,21 @@ def record_facts(session: Session, patient, keys: set[str]) -> dict[str, Any]:
         facts["age"] = _age(patient.birth_date, date.today())
     if "sex" in keys and str(patient.gender) in ("female", "male"):
         facts["sex"] = str(patient.gender)
-    wanted_conditions = {k.removeprefix("condition:") for k in keys if k.startswith("condition:")}
-    if wanted_conditions:
-        codes = session.scalars(
-            select(ClinicalResource.code).where(
+    wanted = {kind: _keys_of(keys, kind) for kind in ("condition", "medicine", "history")}
+    if wanted["condition"] or "cancer" in wanted["history"]:
+        facts |= _condition_facts(session, patient, wanted["condition"], wanted["history"])
+    if wanted["medicine"]:
+        medicines = session.execute(
+            select(ClinicalResource.code, ClinicalResource.display).where(
                 ClinicalResource.patient_id == patient.id,
-                ClinicalResource.resource_type == "Condition",
-                ClinicalResource.status.in_(ACTIVE_CONDITION),
-                ClinicalResource.code.is_not(None),
+                ClinicalResource.resource_type.in_(MEDICINE_TYPES),
+                ClinicalResource.status.in_(CURRENT_MEDICINE),
             )
         ).all()
-        for key in condition_keys(codes) & wanted_conditions:
-            facts[f"condition:{key}"] = True
+        for key in medicine_keys(medicines) & wanted["medicine"]:
+            facts[f"medicine:{key}"] = True
+    if "recent_surgery" in wanted["history"] and _had_recent_operation(session, patient):
+        facts["history:recent_surgery"] = True
     for key in sorted(k for k in keys if k.startswith("observation:")):
         loinc = key.removeprefix("observation:")
         recent = session.scalars(
@@ -125,20 +133,88 @@ def record_facts(session: Session, patient, keys: set[str]) -> dict[str, Any]:
     return facts
 
 
-def prefill(
-    session: Session, user, algorithm: Algorithm, *, client_address: str = ""
-) -> tuple[dict[str, Any], list[str]]:
-    """Answers the signed-in patient's record already holds, and their question ids. The read
-    is audited; someone signed out gets nothing pre-filled."""
+def _keys_of(keys: set[str], kind: str) -> set[str]:
+    return {key.removeprefix(f"{kind}:") for key in keys if key.startswith(f"{kind}:")}
+
+
+def _condition_facts(session: Session, patient, conditions: set[str], history: set[str]) -> dict:
+    """Current long-term conditions, and cancer at any time (a history, whatever its status)."""
+    rows = session.execute(
+        select(ClinicalResource.code, ClinicalResource.status).where(
+            ClinicalResource.patient_id == patient.id,
+            ClinicalResource.resource_type == "Condition",
+            ClinicalResource.code.is_not(None),
+        )
+    ).all()
+    current = [code for code, status in rows if status in ACTIVE_CONDITION]
+    facts = {f"condition:{key}": True for key in condition_keys(current) & conditions}
+    facts |= {f"history:{key}": True for key in history_keys(c for c, _ in rows) & history}
+    return facts
+
+
+def _had_recent_operation(session: Session, patient) -> bool:
+    """An operation within the window the history item gives (NICE NG158: 4 weeks)."""
+    since = utcnow() - timedelta(days=HISTORY["recent_surgery"].within_days)
+    procedures = session.execute(
+        select(ClinicalResource.code, ClinicalResource.content)
+        .where(
+            ClinicalResource.patient_id == patient.id,
+            ClinicalResource.resource_type == "Procedure",
+            ClinicalResource.effective_at >= since,
+        )
+        .limit(50)
+    ).all()
+    return any(is_operation(code, _category_codes(content)) for code, content in procedures)
+
+
+def _category_codes(content: dict) -> list[str]:
+    category = content.get("category") if isinstance(content, dict) else None
+    categories = category if isinstance(category, list) else [category or {}]
+    return [
+        str(coding.get("code"))
+        for concept in categories
+        if isinstance(concept, dict)
+        for coding in concept.get("coding") or []
+        if isinstance(coding, dict) and coding.get("code")
+    ]
+
+
+def record_keys(algorithm: Algorithm) -> set[str]:
+    """Every fact the record could answer for this algorithm, for questions and list items."""
     keys = {q.record_key for q in algorithm.questions if q.record_key}
+    keys |= {c.record_key for q in algorithm.questions for c in q.choices if c.record_key}
+    return keys
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What the record already answers: answers (their pages are skipped; shown on "check
+    your answers" to change), and list items to tick for the person to confirm (the list is
+    still asked: its other items may apply)."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    from_record: list[str] = field(default_factory=list)
+    preselected: dict[str, list] = field(default_factory=dict)
+
+
+def prefill(session: Session, user, algorithm: Algorithm, *, client_address: str = "") -> Prefill:
+    """What the signed-in patient's record already holds for this algorithm. The read is
+    audited; someone signed out gets nothing pre-filled."""
+    keys = record_keys(algorithm)
     if not keys or not saves_for(user):
-        return {}, []
+        return Prefill()
     patient = get_patient_for(
         session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
     )
     facts = record_facts(session, patient, keys)
     answers: dict[str, Any] = {}
+    preselected: dict[str, list] = {}
     for question in algorithm.questions:
+        if question.type == "multiple":
+            items = [c.value for c in question.choices if facts.get(c.record_key or "")]
+            if items:
+                preselected[question.id] = items
+            continue
         value = facts.get(question.record_key or "")
         if value is None:
             continue
@@ -146,7 +222,7 @@ def prefill(
             answers[question.id] = question.coerce(value)
         except ValueError:
             continue  # outside the algorithm's range: the person answers it themselves
-    return answers, sorted(answers)
+    return Prefill(answers, sorted(answers), preselected)
 
 
 def review_reasons(outcome: Outcome, urgency_level: int) -> list[str]:
@@ -209,6 +285,10 @@ def record_assessment(
     checks it; the demo seeds through here): the row, its FHIR resources, any review item and
     the audit entry, in the caller's transaction."""
     typed, outcome = algorithm.evaluate_typed(answers)
+    # Keep "I'm not sure" as the person said it (the outcome says what was assumed).
+    typed = {
+        key: DONT_KNOW if answers.get(key) == DONT_KNOW else value for key, value in typed.items()
+    }
     reasons = review_reasons(outcome, config["REVIEW_URGENCY_LEVEL"])
     created_at = created_at or utcnow()
     assessment = Assessment(
@@ -290,16 +370,7 @@ def assessment_for(
 def stored_outcome(assessment: Assessment) -> Outcome:
     """The outcome as it was given, from the version that gave it; never re-evaluated, so a
     later change to an algorithm does not rewrite what someone was told."""
-    data = dict(assessment.outcome)
-    data["rationale"] = [
-        Reason(
-            rule=reason["rule"],
-            text=reason["text"],
-            sources=tuple(Source(s["title"], s["url"]) for s in reason.get("sources", [])),
-        )
-        for reason in data.get("rationale", [])
-    ]
-    return Outcome(**data)
+    return Outcome.from_dict(assessment.outcome)
 
 
 def current_algorithm(assessment: Assessment) -> Algorithm | None:

@@ -16,16 +16,32 @@ from flask_login import current_user
 import triage_algorithms
 from myhealth.access.policy import public, requires
 from myhealth.extensions import db
-from myhealth.selfcare import display, flow, services
-from myhealth.selfcare.forms import ConfirmForm, answer_form, uses_radios
+from myhealth.selfcare import display, flow, i18n, services
+from myhealth.selfcare.forms import (
+    NONE_OF_THESE,
+    ConfirmForm,
+    answer_form,
+    dont_know_label,
+    uses_checkboxes,
+    uses_radios,
+)
 from myhealth.web import client_address
+from triage_algorithms.core import SUPPORT_PAGES
 
 bp = Blueprint("selfcare", __name__, url_prefix="/self-assessment")
 
 
 @bp.app_context_processor
 def selfcare_helpers():
-    return {"selfcare_display": display, "uses_radios": uses_radios}
+    return {
+        "selfcare_display": display,
+        "uses_radios": uses_radios,
+        "uses_checkboxes": uses_checkboxes,
+        "dont_know_label": dont_know_label,
+        "none_of_these": NONE_OF_THESE,
+        "clinical": i18n.clinical,
+        "paragraphs": i18n.paragraphs,
+    }
 
 
 def _state(algorithm):
@@ -63,7 +79,7 @@ def start(algorithm_id: str):
     algorithm = services.algorithm_or_404(algorithm_id)
     return render_template(
         "selfcare/start.html",
-        title=algorithm.title,
+        title=i18n.plain(algorithm.title),
         algorithm=algorithm,
         form=ConfirmForm(),
         saves=services.saves_for(current_user),
@@ -79,19 +95,51 @@ def begin(algorithm_id: str):
     algorithm = services.algorithm_or_404(algorithm_id)
     if not ConfirmForm().validate_on_submit():
         return _start_page(algorithm)
-    answers, from_record = services.prefill(
+    known = services.prefill(
         db.session, current_user, algorithm, client_address=client_address()
     )
     db.session.commit()
-    _save_state(flow.new_state(algorithm, answers, from_record))
-    return _continue(algorithm, answers)
+    state = flow.new_state(algorithm, known.answers, known.from_record, known.preselected)
+    _save_state(state)
+    return _continue(algorithm, state)
 
 
-def _continue(algorithm, answers):
+def _continue(algorithm, state):
+    """Where the person goes next: support they must see now, the outcome as soon as the
+    answers decide an emergency, the next question, or "check your answers"."""
+    page = flow.support_due(algorithm, state)
+    if page is not None:
+        return redirect(url_for("selfcare.support", algorithm_id=algorithm.id, page=page))
+    answers = state["answers"]
+    if algorithm.decide(answers) is not None:
+        # Straight to the outcome after an answer; a plain visit shows the answers first, as
+        # saving to the record needs the person's submitted form.
+        if request.method == "POST":
+            return _finish(algorithm, state)
+        return redirect(url_for("selfcare.check", algorithm_id=algorithm.id))
     step = flow.next_step(algorithm, answers)
     if step is None:
         return redirect(url_for("selfcare.check", algorithm_id=algorithm.id))
     return redirect(url_for("selfcare.question", algorithm_id=algorithm.id, slug=step.slug))
+
+
+def _finish(algorithm, state):
+    """Work out (and, signed in, save) the outcome, then show it."""
+    completed = services.complete(
+        db.session,
+        current_user,
+        algorithm,
+        state["answers"],
+        from_record=state.get("from_record", []),
+        config=current_app.config,
+        client_address=client_address(),
+    )
+    db.session.commit()
+    if completed.assessment is not None:
+        session.pop(flow.SESSION_KEY, None)
+        return redirect(url_for("selfcare.result", assessment_id=completed.assessment.id))
+    _save_state({**state, "completed": True})
+    return redirect(url_for("selfcare.outcome", algorithm_id=algorithm.id))
 
 
 @bp.route("/<algorithm_id>/questions/<slug>", methods=["GET", "POST"])
@@ -104,14 +152,16 @@ def question(algorithm_id: str, slug: str):
     answers = state["answers"]
     step = flow.find_step(algorithm, answers, slug)
     if step is None:
-        return _continue(algorithm, answers)
+        return _continue(algorithm, state)
     formdata = request.form if request.method == "POST" else None
-    form = answer_form(step, formdata=formdata, current=step.answer(answers))
+    preselected = state.get("preselected", {}).get(step.question.id)
+    form = answer_form(
+        step, formdata=formdata, current=step.answer(answers), preselected=preselected
+    )
     if request.method == "POST" and form.validate():
-        answers = flow.relevant_answers(algorithm, step.store(answers, form.typed_answer()))
-        from_record = [q for q in state.get("from_record", []) if q != step.question.id]
-        _save_state(flow.new_state(algorithm, answers, from_record))
-        return _continue(algorithm, answers)
+        state = flow.updated_state(state, algorithm, step, form.typed_answer())
+        _save_state(state)
+        return _continue(algorithm, state)
     previous = flow.previous_step(algorithm, answers, slug)
     back = (
         url_for("selfcare.question", algorithm_id=algorithm.id, slug=previous.slug)
@@ -120,12 +170,37 @@ def question(algorithm_id: str, slug: str):
     )
     return render_template(
         "selfcare/question.html",
-        title=step.text,
+        title=display.step_title(step),
         algorithm=algorithm,
         step=step,
         form=form,
+        from_record=bool(preselected) and step.answer(answers) is None,
         back_link=back,
     ), (400 if form.errors else 200)
+
+
+@bp.route("/<algorithm_id>/support/<page>", methods=["GET", "POST"])
+@public
+def support(algorithm_id: str, page: str):
+    """Support shown at once when an answer calls for it (crisis support on thoughts of
+    suicide or self-harm), before any further question; then the person carries on."""
+    algorithm = services.algorithm_or_404(algorithm_id)
+    state = _state(algorithm)
+    if state is None:
+        return _start_page(algorithm)
+    if page not in SUPPORT_PAGES or algorithm.interrupt(state["answers"]) != page:
+        return _continue(algorithm, state)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        state = {**state, "support_seen": [*state.get("support_seen", []), page]}
+        _save_state(state)
+        return _continue(algorithm, state)
+    return render_template(
+        f"selfcare/support_{page}.html",
+        title=_("Get help now if you might act on these thoughts"),
+        algorithm=algorithm,
+        form=form,
+    )
 
 
 @bp.route("/<algorithm_id>/check", methods=["GET", "POST"])
@@ -136,26 +211,15 @@ def check(algorithm_id: str):
     if state is None:
         return _start_page(algorithm)
     answers = state["answers"]
-    if flow.next_step(algorithm, answers) is not None:
-        return _continue(algorithm, answers)
+    decided = algorithm.decide(answers) is not None
+    if flow.support_due(algorithm, state) or (
+        not decided and flow.next_step(algorithm, answers) is not None
+    ):
+        return _continue(algorithm, state)
     form = ConfirmForm()
     if form.validate_on_submit():
-        completed = services.complete(
-            db.session,
-            current_user,
-            algorithm,
-            answers,
-            from_record=state.get("from_record", []),
-            config=current_app.config,
-            client_address=client_address(),
-        )
-        db.session.commit()
-        if completed.assessment is not None:
-            session.pop(flow.SESSION_KEY, None)
-            return redirect(url_for("selfcare.result", assessment_id=completed.assessment.id))
-        _save_state({**state, "completed": True})
-        return redirect(url_for("selfcare.outcome", algorithm_id=algorithm.id))
-    pages = flow.steps(algorithm, answers)
+        return _finish(algorithm, state)
+    pages = [step for step in flow.steps(algorithm, answers) if step.answer(answers) is not None]
     return render_template(
         "selfcare/check.html",
         title=_("Check your answers"),
@@ -182,7 +246,8 @@ def outcome(algorithm_id: str):
     )
     return render_template(
         "selfcare/outcome.html",
-        title=display.disposition_heading(completed.outcome.disposition) or algorithm.title,
+        title=display.disposition_heading(completed.outcome.disposition)
+        or i18n.plain(algorithm.title),
         algorithm=algorithm,
         outcome=completed.outcome,
         assessment=None,
@@ -215,7 +280,8 @@ def result(assessment_id: uuid.UUID):
     outcome = services.stored_outcome(assessment)
     return render_template(
         "selfcare/outcome.html",
-        title=display.disposition_heading(outcome.disposition) or assessment.algorithm_title,
+        title=display.disposition_heading(outcome.disposition)
+        or i18n.plain(assessment.algorithm_title),
         algorithm=algorithm,
         outcome=outcome,
         assessment=assessment,

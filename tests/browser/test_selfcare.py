@@ -39,6 +39,13 @@ def test_self_assessment_pages_have_no_axe_violations(page, a11y):
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select an answer")
     a11y.check(page, "question with an error")
     answer_phq9(page)
+    # "Several days" to item 9: crisis support at once, before anything else.
+    expect(heading(page)).to_have_text(
+        "You said you have had thoughts of suicide or of harming yourself"
+    )
+    expect(main(page).get_by_role("link", name="Call 999", exact=True)).to_have_attribute("href", "tel:999")
+    a11y.check(page, "crisis support")
+    page.get_by_role("button", name="Continue with the questions").click()
     expect(heading(page)).to_have_text("Check your answers")
     a11y.check(page, "check your answers")
     page.get_by_role("button", name="Get your result").click()
@@ -57,12 +64,52 @@ def test_self_assessment_pages_have_no_axe_violations(page, a11y):
     page.goto("/self-assessment/rash")
     page.get_by_role("button", name="Start now").click()
     a11y.check(page, "first rash question")
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Continue").click()
+    a11y.check(page, "the rash pathway's own first question")
 
     page.goto("/language/cy")
     page.goto("/self-assessment/")
     a11y.check(page, "self-assessment index in Welsh")
     page.goto("/language/en")
     a11y.assert_clean()
+
+
+def test_an_emergency_sign_on_the_first_page_gives_the_999_advice_at_once(page, a11y):
+    page.goto("/self-assessment/chest_pain")
+    page.get_by_role("button", name="Start now").click()
+    legend = page.locator("main legend")
+    expect(legend).to_contain_text("any of these signs now")
+    a11y.check(page, "emergency screen")
+    # "None of these" clears the signs ticked (NHS.UK exclusive checkbox), and the reverse.
+    page.get_by_label("Signs of a stroke").check()
+    page.get_by_label("None of these").check()
+    expect(page.get_by_label("Signs of a stroke")).not_to_be_checked()
+    page.get_by_label("Signs of a stroke").check()
+    expect(page.get_by_label("None of these")).not_to_be_checked()
+    page.get_by_role("button", name="Continue").click()
+    expect(heading(page)).to_have_text("Call 999 now")
+    expect(main(page)).to_contain_text("We stopped asking questions")
+    expect(main(page).get_by_role("link", name="Call 999", exact=True)).to_have_attribute("href", "tel:999")
+    a11y.check(page, "emergency outcome")
+    a11y.assert_clean()
+
+
+def test_without_javascript_a_sign_and_none_of_these_together_are_refused(new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/self-assessment/headache")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("None of these")
+    page.get_by_label("Heavy bleeding that will not stop").check()
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("on its own")
+    page.get_by_label("Heavy bleeding that will not stop").uncheck()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("main legend, main label.nhsuk-label--l").first).not_to_contain_text(
+        "any of these signs now"
+    )
 
 
 def test_the_patient_sees_their_assessments_and_the_clinicians_advice(page, a11y):

@@ -78,6 +78,17 @@ def test_list_and_questions_describe_the_catalogue():
     assert age["validation"]["minimum"] == 25
 
 
+def test_an_emergency_answer_alone_is_enough_for_an_outcome():
+    result = assess("abdominal_pain", "--answers", json.dumps({"emergency_signs": ["stroke"]}))
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert (outcome["disposition"], outcome["decided_early"]) == ("call_999", True)
+    # not so when the answers so far could still lead anywhere
+    result = assess("abdominal_pain", "--answers", json.dumps({"emergency_signs": []}))
+    assert result.returncode == 2
+    assert "Missing answer" in result.stderr
+
+
 def test_every_algorithm_runs_from_the_command_line():
     from bench.triage import example_answers
 

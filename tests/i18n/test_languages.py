@@ -74,6 +74,8 @@ def test_welsh_catalogue_is_complete_and_up_to_date(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "--no-location",
             "-o",
             str(pot),

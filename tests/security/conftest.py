@@ -32,7 +32,7 @@ ENDPOINT_SAMPLES = {
     "records.section": {"section": "results"},
 }
 # Every self-assessment page is tried with the PHQ-9 and its first question.
-SELFCARE_SAMPLES = {"algorithm_id": "phq9", "slug": "items-1"}
+SELFCARE_SAMPLES = {"algorithm_id": "phq9", "slug": "items-1", "page": "suicidal_thoughts"}
 SAFE_REFERRER_POLICIES = {
     "no-referrer",
     "same-origin",

@@ -253,6 +253,19 @@ def test_submitting_answers_without_token_saves_no_assessment(db, world, signed_
     assert db.scalar(select(func.count(Assessment.id))) == 0
 
 
+def test_continuing_past_crisis_support_without_token_does_not_mark_it_seen(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    token = _phq9_started(client)
+    for n, value in enumerate([0, 0, 0, 0, 0, 0, 0, 0, 1], start=1):
+        url = f"/self-assessment/phq9/questions/items-{n}"
+        client.post(url, data={"csrf_token": token, "answer": str(value)})
+    support = "/self-assessment/phq9/support/suicidal_thoughts"
+    assert_refused(client.post(support))
+    with client.session_transaction() as session:
+        assert session["selfcare"]["support_seen"] == []
+    assert client.get("/self-assessment/phq9/check").headers["Location"].endswith(support)
+
+
 def test_claiming_a_review_without_token_leaves_it_open(db, world, signed_in):
     item = factories.assessment(db, world.patient_user).review_item
     client = signed_in(world.clinician)
@@ -291,6 +304,7 @@ NOTHING_CHANGES = {
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
     "selfcare.question": test_answering_a_question_without_token_stores_no_answer,
     "selfcare.check": test_submitting_answers_without_token_saves_no_assessment,
+    "selfcare.support": test_continuing_past_crisis_support_without_token_does_not_mark_it_seen,
     "clinician.claim": test_claiming_a_review_without_token_leaves_it_open,
     "clinician.close": test_closing_a_review_without_token_leaves_it_claimed,
     "accounts.sign_out": test_sign_out_without_token_leaves_you_signed_in,

@@ -120,6 +120,9 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("selfcare.check", "GET"): everyone(TO_PHQ9),
     ("selfcare.check", "POST"): everyone(TO_PHQ9),
     ("selfcare.outcome", "GET"): everyone(TO_PHQ9),
+    # Nobody has started, so there is no support to show: back to the tool's start.
+    ("selfcare.support", "GET"): everyone(TO_PHQ9),
+    ("selfcare.support", "POST"): everyone(TO_PHQ9),
     # Saved assessments: only their owner. Clinicians see them through the review queue.
     ("selfcare.history", "GET"): row(SIGN_IN, 200, 200, 403, 403, 403),
     ("selfcare.result", "GET"): row(SIGN_IN, 200, 404, 403, 403, 403),

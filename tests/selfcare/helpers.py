@@ -21,16 +21,27 @@ def slug_of(location: str) -> str | None:
 
 
 def answer_all(client, algorithm_id: str, answers: dict, *, limit: int = 60):
-    """Start, then answer each page asked from `answers` (by page slug) until the check page.
-    An answer is the value to send, or a dict of form fields (e.g. {"dont_know": "y"}).
-    Returns the slugs asked, in order. Fails on a page the answers do not cover."""
+    """Start, then answer each page asked from `answers` (by page slug) until the check page
+    or, when an answer decides an emergency, the outcome. An answer is the value to send (a
+    list for a page of checkboxes), or a dict of form fields (e.g. {"dont_know": "y"}).
+    Support pages shown on the way are read and continued past. Returns the slugs asked, in
+    order; ``client.finished_at`` is where the questions ended. Fails on a page the answers
+    do not cover."""
     response = start(client, algorithm_id)
     asked = []
+    client.support_seen = []
     for _ in range(limit):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         location = response.headers["Location"]
-        if urlsplit(location).path.endswith("/check"):
+        path = urlsplit(location).path
+        if path.endswith("/check") or path.endswith("/outcome") or "/assessments/" in path:
+            client.finished_at = location
             return asked
+        if "/support/" in path:
+            client.support_seen.append(path.rsplit("/", 1)[1])
+            token = csrf_token(client, location)
+            response = client.post(location, data={"csrf_token": token})
+            continue
         slug = slug_of(location)
         assert slug in answers, f"no answer for page {slug!r} (asked so far: {asked})"
         asked.append(slug)
@@ -48,3 +59,6 @@ def submit(client, algorithm_id: str):
 
 def phq9_answers(items: list[int]) -> dict[str, str]:
     return {f"items-{n}": str(value) for n, value in enumerate(items, start=1)}
+
+
+NO_EMERGENCY = {"emergency_signs": ["none_of_these"]}

@@ -84,9 +84,8 @@ def test_the_record_prefills_qrisk3_with_the_latest_readings_and_the_read_is_aud
         blood_pressure(151, 92, "2025-06-01T09:05:00+00:00"),
         quantity("9830-1", 4.2, "2025-05-20T09:00:00+00:00"),
     )
-    answers, from_record = services.prefill(
-        db, world.patient_user, triage_algorithms.load("qrisk3")
-    )
+    known = services.prefill(db, world.patient_user, triage_algorithms.load("qrisk3"))
+    answers, from_record = known.answers, known.from_record
     born = world.patient.birth_date
     today = date.today()
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -106,27 +105,34 @@ def test_the_record_prefills_qrisk3_with_the_latest_readings_and_the_read_is_aud
 
 def test_a_reading_outside_the_tools_range_is_left_for_the_person_to_answer(db, world):
     add_to_record(db, world.patient, quantity("39156-5", 52.0, "2025-06-01T09:00:00+00:00"))
-    answers, _from_record = services.prefill(
-        db, world.patient_user, triage_algorithms.load("qrisk3")
-    )
-    assert "bmi" not in answers
+    known = services.prefill(db, world.patient_user, triage_algorithms.load("qrisk3"))
+    assert "bmi" not in known.answers
 
 
 def test_active_long_term_conditions_are_prefilled_and_resolved_ones_are_not(db, world):
     copd, asthma = "13645005", "195967001"
     add_to_record(db, world.patient, condition(copd), condition(asthma, "resolved"))
     pathway = triage_algorithms.load("cough_breathlessness")
-    answers, from_record = services.prefill(db, world.patient_user, pathway)
+    known = services.prefill(db, world.patient_user, pathway)
     by_key = {q.record_key: q.id for q in pathway.questions if q.record_key}
-    assert answers[by_key["condition:copd"]] is True
-    assert by_key["condition:asthma"] not in answers
-    assert by_key["condition:copd"] in from_record
+    by_key |= {c.record_key: q.id for q in pathway.questions for c in q.choices if c.record_key}
+    copd = pathway.question(by_key["condition:copd"])
+    if copd.type == "multiple":
+        item = next(c.value for c in copd.choices if c.record_key == "condition:copd")
+        assert item in known.preselected[copd.id]
+        ticked = known.preselected[copd.id]
+        assert all(c.record_key != "condition:asthma" for c in copd.choices if c.value in ticked)
+    else:
+        assert known.answers[copd.id] is True
+        assert copd.id in known.from_record
+        assert by_key["condition:asthma"] not in known.answers
 
 
 def test_signed_out_nothing_is_read_or_prefilled(db, world):
     before = db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
-    assert services.prefill(db, None, triage_algorithms.load("qrisk3")) == ({}, [])
-    assert services.prefill(db, world.clinician, triage_algorithms.load("qrisk3")) == ({}, [])
+    assert services.prefill(db, None, triage_algorithms.load("qrisk3")) == services.Prefill()
+    nothing = services.prefill(db, world.clinician, triage_algorithms.load("qrisk3"))
+    assert nothing == services.Prefill({}, [], {})
     assert db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) == before
 
 
@@ -196,3 +202,87 @@ def test_a_prefilled_age_shows_as_from_the_record_on_check_your_answers(db, worl
     )
     with client.session_transaction() as session:
         assert age_question.id not in session["selfcare"]["from_record"]
+
+
+def medicine(name: str, status: str = "active", code: str = "1", resource="MedicationRequest"):
+    resource_body = {
+        "resourceType": resource,
+        "status": status,
+        "medicationCodeableConcept": {
+            "coding": [{"system": "https://dmd.nhs.uk", "code": code, "display": name}]
+        },
+    }
+    if resource == "MedicationRequest":
+        resource_body["intent"] = "order"
+    return resource_body
+
+
+def procedure(code: str, when: str, category: str | None = None) -> dict:
+    resource = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "code": {"coding": [{"system": SNOMED, "code": code}]},
+        "performedDateTime": when,
+    }
+    if category:
+        resource["category"] = {"coding": [{"system": SNOMED, "code": category}]}
+    return resource
+
+
+def test_medicines_taken_now_answer_the_risk_factor_questions(db, world):
+    add_to_record(
+        db,
+        world.patient,
+        medicine("Apixaban 5mg tablets"),
+        medicine("Methotrexate 2.5mg tablets", resource="MedicationStatement"),
+        medicine("Lamotrigine 25mg tablets", status="stopped"),  # no longer taken
+        medicine("Paracetamol 500mg tablets"),
+    )
+    keys = {f"medicine:{k}" for k in ("anticoagulant", "immunosuppressant", "severe_skin_reaction")}
+    facts = services.record_facts(db, world.patient, keys)
+    assert facts == {"medicine:anticoagulant": True, "medicine:immunosuppressant": True}
+
+
+def test_cancer_counts_whatever_its_status_and_an_operation_only_when_recent(db, world):
+    from datetime import UTC, datetime, timedelta
+
+    recent = (datetime.now(UTC) - timedelta(days=10)).isoformat()
+    long_ago = (datetime.now(UTC) - timedelta(days=200)).isoformat()
+    add_to_record(
+        db,
+        world.patient,
+        condition("363346000", "resolved"),  # malignant neoplastic disease, in remission
+        procedure("0", long_ago, category="387713003"),
+    )
+    keys = {"history:cancer", "history:recent_surgery"}
+    assert services.record_facts(db, world.patient, keys) == {"history:cancer": True}
+    add_to_record(db, world.patient, procedure("0", recent, category="387713003"))
+    assert services.record_facts(db, world.patient, keys) == {
+        "history:cancer": True,
+        "history:recent_surgery": True,
+    }
+    # a resolved long-term condition still does not count as current
+    assert services.record_facts(db, world.patient, {"condition:asthma"}) == {}
+
+
+def test_list_items_the_record_holds_are_ticked_for_the_person_to_confirm(db, world):
+    """A list of signs is never skipped: its other items may apply. The record's items are
+    ticked on it instead."""
+    add_to_record(db, world.patient, medicine("Warfarin sodium 3mg tablets"))
+    pathways = [
+        triage_algorithms.load(entry["id"])
+        for entry in triage_algorithms.catalogue()
+        if entry["kind"] == "pathway"
+    ]
+    with_item = [
+        (pathway, question, choice)
+        for pathway in pathways
+        for question in pathway.questions
+        for choice in question.choices
+        if choice.record_key == "medicine:anticoagulant"
+    ]
+    assert with_item, "some pathway asks about blood thinners in a list"
+    for pathway, question, choice in with_item:
+        known = services.prefill(db, world.patient_user, pathway)
+        assert choice.value in known.preselected[question.id]
+        assert question.id not in known.answers

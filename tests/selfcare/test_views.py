@@ -66,12 +66,40 @@ def test_signed_out_phq9_one_question_per_page_then_the_result_and_nothing_store
     assert (count(db, Assessment), count(db, ClinicalResource), count(db, AuditEvent)) == before
 
 
-def test_thoughts_of_self_harm_show_where_to_get_help_now_whatever_the_total(client):
-    answer_all(client, "phq9", phq9_answers(ITEM_NINE))
+def test_thoughts_of_self_harm_show_crisis_support_at_once_then_the_questions_go_on(client):
+    start(client, "phq9")
+    for n, value in enumerate(ITEM_NINE[:8], start=1):
+        url = f"{PREFIX}/phq9/questions/items-{n}"
+        client.post(url, data={"csrf_token": csrf_token(client, url), "answer": str(value)})
+    url = f"{PREFIX}/phq9/questions/items-9"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": "1"})
+    support = response.headers["Location"]
+    assert support.endswith(f"{PREFIX}/phq9/support/suicidal_thoughts")
+    page = client.get(support)
+    words = text_of(page)
+    assert "Call 999 or go to A&E now if you think you might act on these thoughts" in words
+    assert "mental health option (option 2)" in words and "116 123" in words
+    assert 'href="tel:999"' in page.get_data(as_text=True)
+    # the check page waits until the person has seen it
+    assert client.get(f"{PREFIX}/phq9/check").headers["Location"] == support
+    carry_on = client.post(support, data={"csrf_token": csrf_token(client, support)})
+    assert carry_on.headers["Location"].endswith(f"{PREFIX}/phq9/check")
     outcome = client.get(submit(client, "phq9").headers["Location"])
     words = text_of(outcome)
     assert "Samaritans" in words
     assert "116 123" in words
+
+
+def test_the_support_page_is_only_shown_when_an_answer_calls_for_it(client):
+    answer_all(client, "phq9", phq9_answers(MILD))
+    page = client.get(f"{PREFIX}/phq9/support/suicidal_thoughts")
+    assert page.headers["Location"].endswith(f"{PREFIX}/phq9/check")
+    assert client.get(f"{PREFIX}/phq9/support/tea").headers["Location"].endswith("/check")
+    assert (
+        client.get(f"{PREFIX}/rash/support/suicidal_thoughts")
+        .headers["Location"]
+        .endswith(f"{PREFIX}/rash")
+    )
 
 
 def test_back_links_go_to_the_previous_page_and_the_first_to_the_start(client):
@@ -92,7 +120,7 @@ def test_no_answer_or_a_made_up_answer_shows_the_error_summary(client):
         assert response.status_code == 400
         html = response.get_data(as_text=True)
         assert "There is a problem" in html
-        assert 'href="#answer-1"' in html
+        assert 'href="#answer"' in html and 'id="answer"' in html
         assert "<script>" not in html.split("</header>")[1]
 
 
@@ -214,30 +242,24 @@ def test_answers_from_an_older_version_of_a_tool_start_again(app, client):
     assert page.headers["Location"].endswith(f"{PREFIX}/phq9")
 
 
-RASH_NOT_FADING = {
-    "not_fading": "yes",
-    "allergic_reaction": "no",
-    "hot_painful_skin": "no",
-    "cellulitis_urgent": "no",
-    "diabetes": "no",
-    "shingles": "no",
-    "shingles_eye": "no",
-    "pregnant": "no",
-    "weak_immune_system": "no",
-    "age": "40",
-    "unwell_or_lasting": "no",
-}
+RASH_NOT_FADING = {"emergency_signs": ["rash_not_fading"]}
 
 
-def test_a_rash_that_does_not_fade_tells_a_signed_out_person_to_call_999(client):
-    answer_all(client, "rash", RASH_NOT_FADING)
-    outcome = client.get(submit(client, "rash").headers["Location"])
+def test_a_rash_that_does_not_fade_tells_a_signed_out_person_to_call_999_at_once(db, client):
+    before = count(db, Assessment)
+    asked = answer_all(client, "rash", RASH_NOT_FADING)
+    assert asked == ["emergency_signs"], "no more questions, no check your answers"
+    assert client.finished_at.endswith(f"{PREFIX}/rash/outcome")
+    outcome = client.get(client.finished_at)
     html = outcome.get_data(as_text=True)
-    assert "Call 999 now" in text_of(outcome)
+    words = text_of(outcome)
+    assert "Call 999 now" in words
+    assert "We stopped asking questions because your answer means you need help now" in words
     assert 'href="tel:999"' in html
     assert "nhsuk-card--care--emergency" in html
-    assert "https://www.nhs.uk/conditions/meningitis/" in html  # why, with its source
-    assert "If things get worse" in text_of(outcome)
+    assert "https://www.nhs.uk/conditions/sepsis/" in html  # why, with its source
+    assert "If things get worse" in words
+    assert count(db, Assessment) == before
 
 
 def test_a_red_flag_from_a_signed_in_patient_reaches_the_practice_queue_first(db, world, signed_in):
@@ -246,8 +268,10 @@ def test_a_red_flag_from_a_signed_in_patient_reaches_the_practice_queue_first(db
     factories.assessment(db, world.patient_user)  # an older, less urgent item
     patient = signed_in(world.patient_user)
     asked = answer_all(patient, "rash", RASH_NOT_FADING)
-    assert "age" not in asked  # the record gave the age
-    submit(patient, "rash")
+    assert asked == ["emergency_signs"]
+    assert f"{PREFIX}/assessments/" in patient.finished_at, "saved, and shown at once"
+    result = text_of(patient.get(patient.finished_at))
+    assert "Call 999 now" in result and "Saved to your health record" in result
     db.expire_all()
     queue = signed_in(world.clinician).get("/clinician/reviews").get_data(as_text=True)
     rows = BeautifulSoup(queue, "html.parser").select("tbody tr")
@@ -255,6 +279,10 @@ def test_a_red_flag_from_a_signed_in_patient_reaches_the_practice_queue_first(db
     item = db.scalars(select(ReviewItem).order_by(ReviewItem.urgency.desc())).first()
     assert "red_flag" in item.reasons
     assert (item.due_at - item.created_at).total_seconds() == 3600
+    saved = db.scalars(select(Assessment).where(Assessment.id == item.assessment_id)).one()
+    assert saved.answers["emergency_signs"] == ["rash_not_fading"]
+    assert set(saved.answers) <= {"emergency_signs", *saved.from_record}
+    assert saved.outcome["decided_early"] is True
 
 
 def test_the_history_costs_the_same_queries_for_one_assessment_or_ten(
@@ -354,3 +382,89 @@ def test_a_saved_assessment_of_a_withdrawn_tool_still_shows_what_was_said(db, wo
     assert "Score 12" in text_of(page)
     review = signed_in(world.clinician).get(f"/clinician/reviews/{assessment.review_item.id}")
     assert "items" in text_of(review)  # the raw answers, since the questions are gone
+
+
+SCREEN = triage_algorithms.load("chest_pain").questions[0]
+
+
+def test_every_pathway_starts_with_one_page_of_emergency_signs(client):
+    for entry in triage_algorithms.catalogue():
+        if entry["kind"] != "pathway":
+            continue
+        first = start(client, entry["id"]).headers["Location"]
+        assert first.endswith(f"/{entry['id']}/questions/emergency_signs")
+        page = BeautifulSoup(client.get(first).get_data(as_text=True), "html.parser")
+        boxes = page.select('input[type="checkbox"][name="answer"]')
+        assert [box["value"] for box in boxes] == [
+            *(choice.value for choice in SCREEN.choices),
+            "none_of_these",
+        ]
+        assert boxes[-1]["data-behaviour"] == "exclusive"
+        assert page.select_one(".nhsuk-checkboxes__divider")
+
+
+def test_a_sign_and_none_of_these_together_or_nothing_ticked_is_refused(client):
+    first = start(client, "headache").headers["Location"]
+    for bad, message in (
+        ({}, "Select any that apply, or select \u2018None of these\u2019"),
+        ({"answer": ["stroke", "none_of_these"]}, "on its own"),
+        ({"answer": ["made_up"]}, "Select any that apply"),
+    ):
+        response = client.post(first, data={"csrf_token": csrf_token(client, first), **bad})
+        assert response.status_code == 400
+        assert message in text_of(response)
+        assert 'href="#answer"' in response.get_data(as_text=True)
+
+
+def _benign(question):
+    """What someone with none of the worrying signs answers."""
+    if question.type == "multiple":
+        return ["none_of_these"]
+    if question.type == "boolean":
+        return "no"
+    if question.type == "choice":
+        return str(question.choices[-1].value)
+    return str(int(question.minimum) if question.type == "integer" else question.minimum)
+
+
+def _walk_benign(client, pathway, location: str) -> str:
+    """Answer as someone with no worrying signs until the questions end."""
+    while "/questions/" in location:
+        question = pathway.question(location.rsplit("/", 1)[1])
+        token = csrf_token(client, location)
+        response = client.post(location, data={"csrf_token": token, "answer": _benign(question)})
+        location = response.headers["Location"]
+    return location
+
+
+def test_not_sure_is_offered_with_how_to_check_and_taken_as_the_cautious_answer(client):
+    """Walk a pathway as someone with no worrying signs until a question offers "I'm not
+    sure"; answer it so, and the outcome says what was assumed and why."""
+    for entry in triage_algorithms.catalogue():
+        pathway = triage_algorithms.load(entry["id"])
+        if entry["kind"] != "pathway":
+            continue
+        location = start(client, pathway.id).headers["Location"]
+        while "/questions/" in location:
+            question = pathway.question(location.rsplit("/", 1)[1])
+            if question.not_sure is not None and question.type == "boolean":
+                break
+            token = csrf_token(client, location)
+            answer = _benign(question)
+            response = client.post(location, data={"csrf_token": token, "answer": answer})
+            location = response.headers["Location"]
+        else:
+            continue
+        html = client.get(location).get_data(as_text=True)
+        assert 'value="dont_know"' in html and "I&#39;m not sure" in html
+        assert question.help.split(".")[0] in BeautifulSoup(html, "html.parser").get_text()
+        token = csrf_token(client, location)
+        response = client.post(location, data={"csrf_token": token, "answer": "dont_know"})
+        location = _walk_benign(client, pathway, response.headers["Location"])
+        if location.endswith("/check"):
+            assert "I\u2019m not sure" in text_of(client.get(location)).replace("'", "\u2019")
+            location = submit(client, pathway.id).headers["Location"]
+        outcome = text_of(client.get(location))
+        assert question.not_sure.reason.split(".")[0] in outcome
+        return
+    raise AssertionError('no pathway offers "I\'m not sure" on a yes/no question')
