@@ -8,6 +8,7 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 ASSETS := static/assets
 CATALOGUES := myhealth/translations
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 5000
 
 .PHONY: install translations install-test system-deps run test test-sqlite test-postgresql lint \
         translations-extract translations-update bench clean
@@ -37,7 +38,7 @@ $(CATALOGUES)/cy/LC_MESSAGES/messages.mo: $(CATALOGUES)/cy/LC_MESSAGES/messages.
 	$(BIN)/pybabel compile -d $(CATALOGUES)
 
 translations-extract: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project myhealth -o $(CATALOGUES)/messages.pot .
 
 translations-update: translations-extract
@@ -45,7 +46,7 @@ translations-update: translations-extract
 
 run: install
 	$(BIN)/myhealth db upgrade
-	$(BIN)/myhealth demo
+	$(BIN)/myhealth demo --port $(PORT)
 
 install-test: install system-deps $(BIN)/.installed-test
 

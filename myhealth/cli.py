@@ -70,7 +70,9 @@ def demo(serve: bool, host: str, port: int) -> None:
     click.echo(f'    .venv/bin/python -c "{one_liner}"')
     if not serve:
         return
-    catcher = _start_mail_catcher(current_app.config["SMTP_URL"])
+    from myhealth import mailcatcher
+
+    catcher = mailcatcher.start(current_app.config["SMTP_URL"])
     click.echo("")
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
     try:
@@ -81,37 +83,6 @@ def demo(serve: bool, host: str, port: int) -> None:
     finally:
         if catcher is not None:
             catcher.stop()
-
-
-def _start_mail_catcher(smtp_url: str):
-    """For the demo only: a local SMTP server on the configured port that prints each email."""
-    from urllib.parse import urlsplit
-
-    from aiosmtpd.controller import Controller
-
-    url = urlsplit(smtp_url)
-    if url.scheme != "smtp" or url.hostname not in {"127.0.0.1", "localhost"}:
-        return None
-
-    class PrintingHandler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-            text = envelope.content.decode("utf-8", errors="replace")
-            click.echo("\n----- email caught by the demo mail server -----")
-            click.echo(text)
-            click.echo("----- end of email -----\n")
-            return "250 Message accepted for delivery"
-
-    controller = Controller(PrintingHandler(), hostname=url.hostname, port=url.port or 25)
-    try:
-        controller.start()
-    except OSError as exc:
-        click.echo(f"(Mail catcher not started: {exc}. Emails go to {smtp_url}.)")
-        return None
-    click.echo(
-        f"Emails (such as sign-up links) are printed here by a local mail server on "
-        f"{url.hostname}:{url.port}."
-    )
-    return controller
 
 
 @main.command("create-user")

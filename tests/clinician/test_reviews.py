@@ -86,7 +86,7 @@ def test_claim_review_and_close_with_advice_the_patient_sees_and_is_emailed(
     page = clinician.get(url)
     text = words(page)
     assert "Claim this assessment" in text
-    assert "You told us about thoughts of suicide or self-harm" in text
+    assert "The patient said they have had thoughts of suicide or self-harm" in text
     assert "Current health problems" in text  # the relevant record is on the page
     reads = db.scalars(
         select(AuditEvent).where(
