@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from myhealth.access import display
 from myhealth.access.policy import requires
 from myhealth.access.services import record_reads_for
 from myhealth.errors import NotFound
@@ -19,5 +20,8 @@ def record_access():
         raise NotFound("no record")
     events = record_reads_for(db.session, current_user, current_user.patient_id)
     return render_template(
-        "access/record_access.html", title=_("Who has viewed your record"), events=events
+        "access/record_access.html",
+        title=_("Who has viewed your record"),
+        visits=display.visits(events),
+        access_display=display,
     )
