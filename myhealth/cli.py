@@ -79,7 +79,15 @@ def demo(serve: bool, host: str, port: int) -> None:
         # Flask refuses app.run() inside its CLI; werkzeug's server is what it would use.
         from werkzeug.serving import run_simple
 
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        from myhealth.mailcatcher import PlainRequestLog
+
+        run_simple(
+            host,
+            port,
+            current_app._get_current_object(),
+            threaded=True,
+            request_handler=PlainRequestLog,
+        )
     finally:
         if catcher is not None:
             catcher.stop()

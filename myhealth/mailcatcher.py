@@ -1,4 +1,9 @@
-"""The demo's local mail server: it prints each email in the terminal, decoded, so that a
+"""The demo server's terminal: its request log and its local mail server.
+
+The request log is one plain line per request (werkzeug colours it with terminal escape codes,
+which show as garbage in a log file or a CI console), coloured only on a terminal.
+
+The local mail server it prints each email in the terminal, decoded, so that a
 newcomer can read it and open its links (a sign-up confirmation, say) with one click.
 
 Emails are sent quoted-printable, which splits long lines with "=" and writes accented
@@ -11,10 +16,12 @@ from __future__ import annotations
 
 import email
 import re
+import sys
 from email import policy
 from email.message import EmailMessage
 
 import click
+from werkzeug.serving import WSGIRequestHandler
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
 
@@ -63,3 +70,14 @@ def start(smtp_url: str):
         f"{url.hostname}:{url.port}."
     )
     return controller
+
+
+class PlainRequestLog(WSGIRequestHandler):
+    """One line per request: method, path, status and size; coloured only on a terminal."""
+
+    def log_request(self, code="-", size="-") -> None:
+        if sys.stderr.isatty():
+            super().log_request(code, size)
+            return
+        line = getattr(self, "requestline", "")
+        self.log("info", '"%s" %s %s', line.translate(self._control_char_table), code, size)

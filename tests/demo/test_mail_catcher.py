@@ -48,3 +48,34 @@ def test_a_quoted_printable_email_is_printed_decoded_with_its_link_whole(capfd):
 def test_only_a_local_server_is_started():
     assert mailcatcher.start("smtp+starttls://mail.example:587") is None
     assert mailcatcher.start("smtp://mail.example:25") is None
+
+
+def test_the_demo_servers_log_is_one_plain_line_per_request_when_not_a_terminal(app, caplog):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    server = make_server(
+        "127.0.0.1", 0, app, request_handler=mailcatcher.PlainRequestLog, threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        with urllib.request.urlopen(f"{base}/healthz") as reply:
+            assert reply.status == 200
+        try:
+            urllib.request.urlopen(f"{base}/no-such-page")
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404
+            missing.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    lines = [r.getMessage() for r in caplog.records if "GET /" in r.getMessage()]
+    assert len(lines) == 2, lines
+    assert '"GET /healthz HTTP/1.1" 200' in lines[0]
+    assert '"GET /no-such-page HTTP/1.1" 404' in lines[1]
+    assert not any("\x1b[" in line for line in lines), "no terminal colour codes"
