@@ -178,3 +178,20 @@ def test_the_whole_journey_works_without_javascript(new_context, authenticator):
     clinician.get_by_label("Note for the record").fill("Severe GAD-7; review in clinic.")
     clinician.get_by_role("button", name="Close the review").click()
     expect(main(clinician)).to_contain_text("Review closed")
+
+
+def test_on_a_small_phone_every_questionnaire_item_shows_its_first_answer(new_context):
+    """320 px wide (WCAG reflow): the item is the heading, the shared stem is the hint, so
+    the first answer is on screen without scrolling, even for the PHQ-9's longest item."""
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    page.goto("/self-assessment/phq9")
+    page.get_by_role("button", name="Start now").click()
+    for number in range(1, 10):
+        first_answer = page.locator("main input[type=radio]").first
+        box = first_answer.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 640, (number, box)
+        heading_box = heading(page).bounding_box()
+        assert heading_box["height"] < 300, (number, heading_box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        choose(page, "Not at all")
+    expect(heading(page)).to_have_text("Check your answers")
