@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import gettext as _
@@ -99,6 +100,8 @@ class AnswerForm(FlaskForm):
         try:
             number = float(value)
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):  # "nan", "inf" and "1e309" are not measurements
             self.answer.errors = [_("Enter a number, like 42")]
             return False
         if question.type == "integer" and not number.is_integer():

@@ -468,3 +468,25 @@ def test_not_sure_is_offered_with_how_to_check_and_taken_as_the_cautious_answer(
         assert question.not_sure.reason.split(".")[0] in outcome
         return
     raise AssertionError('no pathway offers "I\'m not sure" on a yes/no question')
+
+
+def test_a_number_that_is_not_a_measurement_is_refused_not_a_crash(client):
+    """NEWS2 temperature "nan" once gave a server error."""
+    algorithm = triage_algorithms.load("news2")
+    start(client, "news2")
+    for question in algorithm.questions:
+        url = f"{PREFIX}/news2/questions/{question.id}"
+        if question.id == "temperature":
+            break
+        if question.type in ("integer", "number"):
+            value = str(int(question.minimum))
+        elif question.type == "boolean":
+            value = "no"
+        else:
+            value = str(question.choices[0].value)
+        client.post(url, data={"csrf_token": csrf_token(client, url), "answer": value})
+    url = f"{PREFIX}/news2/questions/temperature"
+    for bad in ("nan", "NaN", "inf", "-inf", "1e309", "²"):
+        response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": bad})
+        assert response.status_code == 400, bad
+        assert "Enter a number" in text_of(response)
