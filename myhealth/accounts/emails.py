@@ -36,17 +36,84 @@ def send_unmatched(email: str) -> None:
     send_email(current_app.config, email, _("We could not set up your account"), body)
 
 
-def send_locked(user: User, minutes: int) -> None:
+def send_locked(user: User, minutes: int, client_address: str) -> None:
+    """Someone failed to sign in too often from one address: that address waits, the owner
+    does not, and is told where the attempts came from."""
     body = ngettext(
         "Hello %(name)s,\n\n"
-        "Your myhealth account was locked for %(num)s minute after several failed attempts "
-        "to sign in. If this was not you, someone may know your email address: when the lock "
-        "ends, sign in and check your signed-in devices, or contact us.\n",
+        "Someone tried several times to sign in to your myhealth account with the wrong "
+        "password or security code, from the internet address %(address)s. Signing in from "
+        "that address is paused for %(num)s minute. You can still sign in as usual.\n\n"
+        "If this was not you, someone may know your email address or password. Sign in, "
+        "check your signed-in devices, or contact us:\n\n"
+        "%(link)s\n",
         "Hello %(name)s,\n\n"
-        "Your myhealth account was locked for %(num)s minutes after several failed attempts "
-        "to sign in. If this was not you, someone may know your email address: when the lock "
-        "ends, sign in and check your signed-in devices, or contact us.\n",
+        "Someone tried several times to sign in to your myhealth account with the wrong "
+        "password or security code, from the internet address %(address)s. Signing in from "
+        "that address is paused for %(num)s minutes. You can still sign in as usual.\n\n"
+        "If this was not you, someone may know your email address or password. Sign in, "
+        "check your signed-in devices, or contact us:\n\n"
+        "%(link)s\n",
         minutes,
         name=user.display_name,
+        address=client_address or _("unknown"),
+        link=url_for("accounts.sign_in", _external=True),
     )
-    send_email(current_app.config, user.email, _("Your account has been locked"), body)
+    send_email(current_app.config, user.email, _("Someone tried to sign in to your account"), body)
+
+
+def send_already_registered(user: User) -> None:
+    """Sign-up was tried with an address that has an account: its owner hears, not the page."""
+    body = _(
+        "Hello %(name)s,\n\n"
+        "Someone, perhaps you, tried to create a new myhealth account with this email "
+        "address. You already have an account, so no new account was created.\n\n"
+        "To sign in to your account, go to:\n\n"
+        "%(link)s\n\n"
+        "If this was not you, you do not need to do anything: your account has not changed.\n",
+        name=user.display_name,
+        link=url_for("accounts.sign_in", _external=True),
+    )
+    send_email(
+        current_app.config,
+        user.email,
+        _("Someone tried to create an account with your email address"),
+        body,
+    )
+
+
+def _security_change_body(user: User, what: str) -> str:
+    return _(
+        "Hello %(name)s,\n\n"
+        "%(what)s\n\n"
+        "If this was you, you do not need to do anything.\n\n"
+        "If this was not you, someone may be signed in to your account. Sign in, sign out "
+        "on every device and turn two-factor authentication on again, or contact us:\n\n"
+        "%(link)s\n",
+        name=user.display_name,
+        what=what,
+        link=url_for("accounts.sign_in", _external=True),
+    )
+
+
+def send_two_factor_off(user: User) -> None:
+    what = _("Two-factor authentication was turned off for your myhealth account.")
+    send_email(
+        current_app.config,
+        user.email,
+        _("Two-factor authentication was turned off"),
+        _security_change_body(user, what),
+    )
+
+
+def send_recovery_codes_issued(user: User) -> None:
+    what = _(
+        "New recovery codes were made for your myhealth account. Your old recovery codes no "
+        "longer work."
+    )
+    send_email(
+        current_app.config,
+        user.email,
+        _("New recovery codes were made for your account"),
+        _security_change_body(user, what),
+    )

@@ -31,12 +31,12 @@ class DateParts:
         ]
         if missing:
             return None, _l("Date of birth must include a %(part)s", part=missing[0])
-        try:
-            parsed = date(int(year), int(month), int(day))
-        except ValueError:
-            return None, _l("Date of birth must be a real date")
         if len(year) != 4:
             return None, _l("Year must include 4 numbers")
+        try:
+            parsed = date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):  # "99999999999" once gave a server error
+            return None, _l("Date of birth must be a real date")
         if parsed > date.today():
             return None, _l("Date of birth must be in the past")
         if parsed.year < 1900:
@@ -147,6 +147,19 @@ class TwoFactorSetupForm(FlaskForm):
     code = StringField(
         _l("Security code"),
         description=_l("Enter the 6 digit code your authenticator app shows."),
+        validators=[DataRequired(_l("Enter the security code"))],
+    )
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Before a change that weakens the account: the password and a code, not just a session."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+    code = StringField(
+        _l("Security code"),
+        description=_l(
+            "Enter the 6 digit code from your authenticator app, or one of your recovery codes."
+        ),
         validators=[DataRequired(_l("Enter the security code"))],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -13,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from myhealth.access.services import record_event
-from myhealth.accounts.models import RecoveryCode, User
+from myhealth.accounts.models import RecoveryCode, TwoFactorSetup, User
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 
 RECOVERY_CODE_COUNT = 10
 ISSUER = "myhealth"
+SETUP_MINUTES = 30  # to install an app and scan the code
 
 
 def new_secret() -> str:
@@ -48,17 +50,45 @@ def _totp_counter(secret: str, code: str) -> int | None:
     return None
 
 
-def enable(session: Session, user: User, secret: str, code: str) -> list[str]:
+def _setup(session: Session, user: User) -> TwoFactorSetup | None:
+    setup = session.get(TwoFactorSetup, user.id)
+    if setup is None or utcnow() - setup.created_at > timedelta(minutes=SETUP_MINUTES):
+        return None
+    return setup
+
+
+def setup_secret(session: Session, user: User) -> str:
+    """The secret of this person's set-up in progress, or a new one.
+
+    It is kept on the server until the person proves their app works: the session cookie is
+    signed but not encrypted, so a secret in it could be read by whoever held the cookie.
+    """
+    setup = _setup(session, user)
+    if setup is not None:
+        return setup.secret
+    stale = session.get(TwoFactorSetup, user.id)
+    if stale is not None:
+        session.delete(stale)
+        session.flush()
+    setup = TwoFactorSetup(user_id=user.id, secret=new_secret())
+    session.add(setup)
+    session.flush()
+    return setup.secret
+
+
+def enable(session: Session, user: User, code: str) -> list[str]:
     """Turn 2FA on after the person proves their app works; return new recovery codes."""
-    counter = _totp_counter(secret, code)
+    setup = _setup(session, user)
+    counter = _totp_counter(setup.secret, code) if setup is not None else None
     if counter is None:
         raise InvalidInput(
             "bad code",
             {"code": _l("The security code is not correct. Check your app and try again")},
         )
-    user.totp_secret = secret
+    user.totp_secret = setup.secret
     user.totp_enabled_at = utcnow()
     user.totp_last_counter = counter
+    session.delete(setup)
     codes = regenerate_recovery_codes(session, user)
     record_event(session, "2fa.enabled", actor=user, purpose="account security")
     return codes
@@ -96,10 +126,11 @@ def regenerate_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
-def verify_second_factor(
-    session: Session, user: User, code: str, *, client_address: str = ""
-) -> str:
-    """Accept a current TOTP code (once) or an unused recovery code; return which was used."""
+def accept_second_factor(
+    session: Session, user: User, code: str, *, client_address: str = "", purpose: str = ""
+) -> str | None:
+    """Accept a current TOTP code (once) or an unused recovery code (using it up); return
+    which was used, or None."""
     code = code.strip()
     if user.totp_secret:
         counter = _totp_counter(user.totp_secret, code)
@@ -122,10 +153,22 @@ def verify_second_factor(
                     session,
                     "2fa.recovery_code_used",
                     actor=user,
-                    purpose="sign-in",
+                    purpose=purpose or "account security",
                     client_address=client_address,
                 )
                 return "recovery code"
+    return None
+
+
+def verify_second_factor(
+    session: Session, user: User, code: str, *, client_address: str = ""
+) -> str:
+    """The sign-in step: accept the code or record the failure and raise InvalidInput."""
+    method = accept_second_factor(
+        session, user, code, client_address=client_address, purpose="sign-in"
+    )
+    if method is not None:
+        return method
     record_event(
         session,
         "signin.failed",

@@ -1,8 +1,12 @@
-"""Sign up, verify email, sign in (with two-factor), sign out, account and devices."""
+"""Sign up, verify email, sign in (with two-factor) and sign out.
+
+The account's own pages (security, devices, staff) are in account_views, on the same
+blueprint.
+"""
 
 from __future__ import annotations
 
-import time
+import math
 import uuid
 
 from flask import (
@@ -20,16 +24,15 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from myhealth.access.policy import public, requires
-from myhealth.accounts import emails, services, twofactor
+from myhealth.accounts import emails, limits, services, signin
 from myhealth.accounts.forms import (
-    ConfirmForm,
     ResendVerificationForm,
     SecurityCodeForm,
     SignInForm,
     SignUpForm,
-    TwoFactorSetupForm,
 )
 from myhealth.accounts.models import Role, User
+from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db, limiter
 from myhealth.messaging.services import MailNotSent
@@ -37,10 +40,8 @@ from myhealth.web import client_address, safe_next
 
 bp = Blueprint("accounts", __name__)
 
-PENDING_2FA_SECONDS = 300
 
-
-def _apply_field_errors(form, exc: InvalidInput) -> None:
+def apply_field_errors(form, exc: InvalidInput) -> None:
     for name, message in exc.field_errors.items():
         field = getattr(form, name, None)
         if field is not None:
@@ -55,7 +56,8 @@ def _home_for(user: User) -> str:
     }[user.role]
 
 
-def _locked_message(minutes: int) -> str:
+def locked_message(exc: signin.AccountLocked) -> str:
+    minutes = max(1, math.ceil((exc.until - utcnow()).total_seconds() / 60))
     return ngettext(
         "Your account is locked after too many failed attempts. Try again in %(num)s minute.",
         "Your account is locked after too many failed attempts. Try again in %(num)s minutes.",
@@ -63,15 +65,82 @@ def _locked_message(minutes: int) -> str:
     )
 
 
-def _mail_problem():
+def tell_owner_of_lock(exc: signin.AccountLocked) -> None:
+    """Email the owner when this attempt locked their account at an address."""
+    if exc.owner is None:
+        return
+    try:
+        emails.send_locked(exc.owner, current_app.config["LOCKOUT_MINUTES"], exc.address)
+    except MailNotSent:
+        current_app.logger.warning("lockout email to %s not sent", exc.owner.id)
+
+
+def mail_problem():
     db.session.rollback()
     flash(
         _("We could not send an email just now. Nothing has been saved. Try again later."), "error"
     )
 
 
+@bp.errorhandler(429)
+def too_many_attempts(exc):
+    """Say how long to wait: sign-up limits are counted in hours, sign-in ones in minutes."""
+    minutes = limits.minutes_to_wait()
+    message = ngettext(
+        "You have tried too many times. Try again in %(num)s minute.",
+        "You have tried too many times. Try again in %(num)s minutes.",
+        minutes,
+    )
+    return render_template(
+        "errors/error.html", status=429, heading=_("Too many attempts"), message=message
+    ), 429
+
+
+# --- session lifetime ------------------------------------------------------------------------
+
+
+@bp.before_app_request
+def _end_sessions_past_their_lifetime():
+    """However busy, a signed-in session ends after its lifetime, with a message saying so.
+
+    The user loader refuses such a session too; this runs first (blueprints' hooks come
+    before the access guard's), only so that the person is told why.
+    """
+    session_id = session.get("_user_id")
+    if not session_id or request.endpoint in ("static", "assets"):
+        return
+    lifetime = services.end_if_past_lifetime(db.session, session_id, current_app.config)
+    if lifetime is not None:
+        db.session.commit()  # as the guard does for an idle session: ended for good
+        hours = int(lifetime.total_seconds() // 3600)
+        flash(
+            ngettext(
+                "For your security, we sign you out after %(num)s hour. Sign in again.",
+                "For your security, we sign you out after %(num)s hours. Sign in again.",
+                hours,
+            ),
+            "expired",
+        )
+
+
+# --- sign-up and email verification --------------------------------------------------------
+
+
+def _send_sign_up_email(result: services.SignUpResult) -> None:
+    if result.kind == "existing" and result.user.email_verified_at is not None:
+        emails.send_already_registered(result.user)
+    elif result.user is not None:
+        # A new account, or one whose owner never confirmed it: the link, again.
+        emails.send_verification(result.user)
+    else:
+        emails.send_unmatched(result.email)
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 @public
+@limits.per_address
+@limits.per_email
+@limits.per_nhs_number
 def sign_up():
     form = SignUpForm()
     form.practice.choices = [("", _("Select a practice"))] + [
@@ -79,6 +148,7 @@ def sign_up():
         for o in services.registering_practices(db.session)
     ]
     if form.validate_on_submit():
+        limits.count_this_request()
         details = services.SignUpDetails(
             nhs_number=form.nhs_number.data,
             given_name=form.given_name.data,
@@ -90,15 +160,12 @@ def sign_up():
         )
         try:
             result = services.sign_up(db.session, details, client_address=client_address())
-            if result.user is not None:
-                emails.send_verification(result.user)
-            else:
-                emails.send_unmatched(result.email)
+            _send_sign_up_email(result)
         except InvalidInput as exc:
             db.session.rollback()
-            _apply_field_errors(form, exc)
+            apply_field_errors(form, exc)
         except MailNotSent:
-            _mail_problem()
+            mail_problem()
         else:
             db.session.commit()
             session["signup_email"] = result.email
@@ -146,16 +213,18 @@ def verify_email(token: str):
 
 @bp.route("/verify-email/resend", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per hour", methods=["POST"])
+@limits.per_address
+@limits.per_email
 def resend_verification():
     form = ResendVerificationForm()
     if form.validate_on_submit():
+        limits.count_this_request()
         user = services.user_by_email(db.session, form.email.data)
         try:
             if user is not None and user.email_verified_at is None:
                 emails.send_verification(user)
         except MailNotSent:
-            _mail_problem()
+            mail_problem()
         else:
             session["signup_email"] = services.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_email"))
@@ -164,27 +233,19 @@ def resend_verification():
     )
 
 
-def _signin_limit_per_ip() -> str:
-    return current_app.config["SIGNIN_LIMIT_PER_IP"]
+# --- sign-in ---------------------------------------------------------------------------------
 
 
-def _signin_limit_per_account() -> str:
-    return current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"]
-
-
-def _account_key() -> str:
-    return "signin-account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _complete_sign_in(user: User, method: str):
+def _complete_sign_in(user: User, method: str, pending=None):
     next_url = session.get("next_after_signin")
     session.clear()  # a fresh session at sign-in: nothing from before carries over
-    device = services.start_session(
+    device = signin.complete(
         db.session,
         user,
         client_address=client_address(),
         user_agent=request.headers.get("User-Agent", ""),
         method=method,
+        pending=pending,
     )
     user.current_session_id = device.id
     login_user(user)
@@ -195,10 +256,22 @@ def _complete_sign_in(user: User, method: str):
     return redirect(safe_next(next_url, _home_for(user)))
 
 
+def _ask_for_security_code(user: User):
+    pending = signin.start_pending(db.session, user, client_address=client_address())
+    db.session.commit()
+    next_url = session.get("next_after_signin")
+    session.clear()
+    # The cookie names the pending sign-in; who it is for and when it ends stay on the server.
+    session["pending_sign_in"] = str(pending.id)
+    if next_url:
+        session["next_after_signin"] = next_url
+    return redirect(url_for("accounts.security_code"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_signin_limit_per_ip, methods=["POST"])
-@limiter.limit(_signin_limit_per_account, methods=["POST"], key_func=_account_key)
+@limiter.limit(limits.signin_per_ip, methods=["POST"])
+@limiter.limit(limits.signin_per_account, methods=["POST"], key_func=limits.account_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
@@ -206,95 +279,64 @@ def sign_in():
     if request.method == "GET" and request.args.get("next"):
         session["next_after_signin"] = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
-        config = current_app.config
         try:
-            user, just_locked = services.authenticate(
+            user = signin.authenticate(
                 db.session,
                 form.email.data,
                 form.password.data,
-                lockout_threshold=config["LOCKOUT_THRESHOLD"],
-                lockout_minutes=config["LOCKOUT_MINUTES"],
+                lockout=signin.Lockout.from_config(current_app.config),
                 client_address=client_address(),
             )
-        except services.SignInFailed:
+        except signin.SignInFailed:
             db.session.commit()
             form.password.errors = [_("Enter a correct email address and password")]
-        except services.AccountLocked:
+        except signin.AccountLocked as exc:
             db.session.commit()
-            form.email.errors = [_locked_message(config["LOCKOUT_MINUTES"])]
-        except services.EmailNotVerified:
+            tell_owner_of_lock(exc)
+            form.email.errors = [locked_message(exc)]
+        except signin.EmailNotVerified:
             db.session.rollback()
             form.email.errors = [
                 _("Confirm your email address before you sign in. Use the link we emailed you.")
             ]
         else:
-            if just_locked:
-                db.session.commit()
-                try:
-                    emails.send_locked(user, config["LOCKOUT_MINUTES"])
-                except MailNotSent:
-                    current_app.logger.warning("lockout email to %s not sent", user.id)
-                form.email.errors = [_locked_message(config["LOCKOUT_MINUTES"])]
-            elif user.two_factor_enabled:
-                db.session.commit()
-                next_url = session.get("next_after_signin")
-                session.clear()
-                session["pending_2fa_user"] = str(user.id)
-                session["pending_2fa_at"] = int(time.time())
-                if next_url:
-                    session["next_after_signin"] = next_url
-                return redirect(url_for("accounts.security_code"))
-            else:
-                return _complete_sign_in(user, "password")
+            if user.two_factor_enabled:
+                return _ask_for_security_code(user)
+            return _complete_sign_in(user, "password")
     return render_template("accounts/sign_in.html", title=_("Sign in"), form=form)
-
-
-def _pending_2fa_user() -> User | None:
-    user_id = session.get("pending_2fa_user")
-    started = session.get("pending_2fa_at", 0)
-    if not user_id or time.time() - started > PENDING_2FA_SECONDS:
-        return None
-    return db.session.get(User, uuid.UUID(user_id))
 
 
 @bp.route("/sign-in/security-code", methods=["GET", "POST"])
 @public
-@limiter.limit(_signin_limit_per_ip, methods=["POST"])
+@limiter.limit(limits.signin_per_ip, methods=["POST"])
+@limiter.limit(limits.signin_per_account, methods=["POST"], key_func=limits.pending_account_key)
 def security_code():
-    user = _pending_2fa_user()
-    if user is None:
+    pending = signin.pending_sign_in(db.session, session.get("pending_sign_in"))
+    if pending is None:
+        session.pop("pending_sign_in", None)
         flash(_("Your sign-in timed out. Sign in again."), "expired")
         return redirect(url_for("accounts.sign_in"))
     form = SecurityCodeForm()
     if form.validate_on_submit():
         try:
-            method = twofactor.verify_second_factor(
-                db.session, user, form.code.data, client_address=client_address()
-            )
-        except InvalidInput as exc:
-            config = current_app.config
-            locked = services.second_factor_failed(
+            method = signin.second_factor(
                 db.session,
-                user,
-                lockout_threshold=config["LOCKOUT_THRESHOLD"],
-                lockout_minutes=config["LOCKOUT_MINUTES"],
+                pending,
+                form.code.data,
+                lockout=signin.Lockout.from_config(current_app.config),
                 client_address=client_address(),
             )
-            db.session.commit()  # keep the failed attempt in the audit trail
-            if locked:
-                session.clear()
-                try:
-                    emails.send_locked(user, config["LOCKOUT_MINUTES"])
-                except MailNotSent:
-                    current_app.logger.warning("lockout email to %s not sent", user.id)
-                flash(
-                    _locked_message(config["LOCKOUT_MINUTES"]),
-                    "error",
-                )
-                return redirect(url_for("accounts.sign_in"))
-            _apply_field_errors(form, exc)
+        except signin.AccountLocked as exc:
+            db.session.commit()
+            session.pop("pending_sign_in", None)
+            tell_owner_of_lock(exc)
+            flash(locked_message(exc), "error")
+            return redirect(url_for("accounts.sign_in"))
+        except InvalidInput as exc:
+            db.session.commit()  # keep the failed attempt, and its count towards the lock
+            apply_field_errors(form, exc)
         else:
-            return _complete_sign_in(user, f"password and {method}")
+            return _complete_sign_in(pending.user, f"password and {method}", pending)
     return render_template(
         "accounts/security_code.html", title=_("Enter your security code"), form=form
     )
@@ -311,115 +353,5 @@ def sign_out():
     return redirect(url_for("accounts.sign_in"))
 
 
-@bp.get("/account")
-@requires("account:self:read")
-def account():
-    return render_template(
-        "accounts/account.html",
-        title=_("Your account"),
-        devices=len(services.active_sessions(db.session, current_user)),
-        recovery_codes_left=twofactor.unused_recovery_codes(db.session, current_user),
-    )
-
-
-@bp.route("/account/two-factor", methods=["GET", "POST"])
-@requires("account:security:update")
-def two_factor_setup():
-    if current_user.two_factor_enabled:
-        return redirect(url_for("accounts.account"))
-    form = TwoFactorSetupForm()
-    secret = session.get("totp_setup_secret")
-    if secret is None or request.method == "GET":
-        secret = twofactor.new_secret()
-        session["totp_setup_secret"] = secret
-    if form.validate_on_submit():
-        try:
-            codes = twofactor.enable(db.session, current_user, secret, form.code.data)
-        except InvalidInput as exc:
-            db.session.rollback()
-            _apply_field_errors(form, exc)
-        else:
-            db.session.commit()
-            session.pop("totp_setup_secret", None)
-            return render_template(
-                "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
-            )
-    uri = twofactor.provisioning_uri(current_user, secret)
-    return render_template(
-        "accounts/two_factor_setup.html",
-        title=_("Set up two-factor authentication"),
-        form=form,
-        secret=secret,
-        qr=twofactor.qr_svg(uri, _("QR code for your authenticator app")),
-        breadcrumbs=[{"href": url_for("accounts.account"), "text": _("Your account")}],
-    )
-
-
-@bp.post("/account/two-factor/recovery-codes")
-@requires("account:security:update")
-def regenerate_recovery_codes():
-    if not current_user.two_factor_enabled:
-        return redirect(url_for("accounts.two_factor_setup"))
-    codes = twofactor.regenerate_recovery_codes(db.session, current_user)
-    db.session.commit()
-    return render_template(
-        "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
-    )
-
-
-@bp.post("/account/two-factor/turn-off")
-@requires("account:security:update")
-def two_factor_disable():
-    if current_user.is_staff:
-        flash(_("Staff accounts must keep two-factor authentication on."), "error")
-        return redirect(url_for("accounts.account"))
-    twofactor.disable(db.session, current_user)
-    db.session.commit()
-    flash(_("Two-factor authentication is off."), "success")
-    return redirect(url_for("accounts.account"))
-
-
-@bp.get("/account/devices")
-@requires("account:security:read")
-def devices():
-    return render_template(
-        "accounts/devices.html",
-        title=_("Signed-in devices"),
-        devices=services.active_sessions(db.session, current_user),
-        form=ConfirmForm(),
-        breadcrumbs=[{"href": url_for("accounts.account"), "text": _("Your account")}],
-    )
-
-
-@bp.post("/account/devices/<uuid:device_id>/sign-out")
-@requires("account:security:update")
-def sign_out_device(device_id: uuid.UUID):
-    services.end_session(db.session, current_user, device_id, "signed out from another device")
-    db.session.commit()
-    if device_id == current_user.current_session_id:
-        logout_user()
-        session.clear()
-        return redirect(url_for("accounts.sign_in"))
-    flash(_("That device has been signed out."), "success")
-    return redirect(url_for("accounts.devices"))
-
-
-@bp.post("/account/devices/sign-out-everywhere")
-@requires("account:security:update")
-def sign_out_everywhere():
-    services.end_all_sessions(db.session, current_user)
-    db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("You have been signed out on every device."), "success")
-    return redirect(url_for("accounts.sign_in"))
-
-
-@bp.get("/admin/staff")
-@requires("admin:staff:read")
-def staff():
-    return render_template(
-        "admin/staff.html",
-        title=_("Staff accounts"),
-        staff=services.staff_accounts(db.session, current_user),
-    )
+# The account's own pages register themselves on `bp`.
+from myhealth.accounts import account_views  # noqa: E402, F401

@@ -39,3 +39,18 @@ def field_error(html: str, field_id: str) -> str | None:
         f"#{field_id.split('_')[0]}-error"
     )
     return node.get_text(" ", strip=True) if node else None
+
+
+def sign_in(client, user, password: str | None = None):
+    """Post the sign-in form as the person would (the factories' password by default)."""
+    from tests import factories
+
+    return post_form(
+        client, "/sign-in", {"email": user.email, "password": password or factories.PASSWORD}
+    )
+
+
+def shown_secret(html: str) -> str:
+    """The two-factor key behind "I cannot scan the QR code", as the page shows it."""
+    node = BeautifulSoup(html, "html.parser").select_one("code.myhealth-secret")
+    return node.get_text().strip()

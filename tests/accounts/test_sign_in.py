@@ -1,15 +1,16 @@
 """Sign-in, lockout, rate limits, two-factor authentication, devices and idle timeout."""
 
+import re
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from myhealth.access.models import AuditEvent
-from myhealth.accounts.models import Role, UserSession
+from myhealth.accounts.models import Role, SignInLock, UserSession
 from myhealth.database import utcnow
 from tests import factories
-from tests.accounts.helpers import errors, post_form
+from tests.accounts.helpers import errors, post_form, shown_secret
 
 
 def sign_in(client, user, password=factories.PASSWORD):
@@ -38,22 +39,20 @@ def test_account_locks_after_repeated_failures_and_the_owner_is_emailed(
         assert "Enter a correct email address" in sign_in(client, user, "wrong-password-123").text
     locked = sign_in(client, user, "wrong-password-123")
     assert "Your account is locked" in locked.get_data(as_text=True)
-    assert [m["subject"] for m in mailbox.messages] == ["Your account has been locked"]
+    assert [m["subject"] for m in mailbox.messages] == ["Someone tried to sign in to your account"]
     assert mailbox.messages[0]["to"] == [user.email]
     # Even the right password is refused while locked.
     still_locked = sign_in(client, user)
     assert still_locked.status_code == 200
     assert "Your account is locked" in still_locked.get_data(as_text=True)
     # When the lock has passed, the right password works again.
-    db.refresh(user)
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.execute(update(SignInLock).values(locked_until=utcnow() - timedelta(seconds=1)))
     db.commit()
     assert sign_in(client, user).status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_account(extra_app, db, world):
-    limited = extra_app(
-        RATELIMIT_ENABLED=True,
+def test_sign_in_is_rate_limited_per_account(rate_limited, db, world):
+    limited = rate_limited(
         SIGNIN_LIMIT_PER_ACCOUNT="3 per minute",
         SIGNIN_LIMIT_PER_IP="100 per minute",
         LOCKOUT_THRESHOLD=50,
@@ -68,9 +67,8 @@ def test_sign_in_is_rate_limited_per_account(extra_app, db, world):
     assert sign_in(client, world.other_patient_user).status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_address(extra_app, db, world):
-    limited = extra_app(
-        RATELIMIT_ENABLED=True,
+def test_sign_in_is_rate_limited_per_address(rate_limited, db, world):
+    limited = rate_limited(
         SIGNIN_LIMIT_PER_IP="2 per minute",
         LOCKOUT_THRESHOLD=50,
     )
@@ -122,15 +120,11 @@ def test_recovery_codes_work_once(client, db, world):
     sign_in(client, user)
     setup = client.get("/account/two-factor").get_data(as_text=True)
     assert "<svg" in setup  # the QR code, inline
-    with client.session_transaction() as session:
-        secret = session["totp_setup_secret"]
-    assert secret in setup  # for people who cannot scan
+    secret = shown_secret(setup)  # for people who cannot scan
     bad = post_form(
         client, "/account/two-factor", {"code": "123456"}, token_from="/account/devices"
     )
     assert "The security code is not correct" in bad.get_data(as_text=True)
-    with client.session_transaction() as session:
-        session["totp_setup_secret"] = secret
     page = post_form(
         client,
         "/account/two-factor",
@@ -139,8 +133,6 @@ def test_recovery_codes_work_once(client, db, world):
     )
     html = page.get_data(as_text=True)
     assert "Save your recovery codes" in html
-    import re
-
     codes = re.findall(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</code>", html)
     assert len(codes) == 10 and len(set(codes)) == 10
 
@@ -159,20 +151,22 @@ def test_recovery_codes_work_once(client, db, world):
 def test_two_factor_changes_are_audited(client, db, world):
     user = world.patient_user
     sign_in(client, user)
-    client.get("/account/two-factor")
-    with client.session_transaction() as session:
-        secret = session["totp_setup_secret"]
-    post_form(
+    secret = shown_secret(client.get("/account/two-factor").get_data(as_text=True))
+    page = post_form(
         client,
         "/account/two-factor",
         {"code": pyotp.TOTP(secret).now()},
         token_from="/account/devices",
+    ).get_data(as_text=True)
+    # The code that turned it on is spent: a recovery code turns it off.
+    recovery = re.search(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</code>", page).group(1)
+    post_form(
+        client, "/account/two-factor/turn-off", {"password": factories.PASSWORD, "code": recovery}
     )
-    post_form(client, "/account/two-factor/turn-off", {}, token_from="/account")
     actions = db.scalars(
         select(AuditEvent.action).where(AuditEvent.actor_user_id == user.id).order_by(AuditEvent.id)
     ).all()
-    assert actions[-2:] == ["2fa.enabled", "2fa.disabled"]
+    assert actions[-3:] == ["2fa.enabled", "2fa.recovery_code_used", "2fa.disabled"]
     assert "signin" in actions
 
 
@@ -245,6 +239,6 @@ def test_wrong_security_codes_lock_the_account(app, client, db, world, mailbox):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Your account is locked" in page
-    assert [m["subject"] for m in mailbox.messages] == ["Your account has been locked"]
+    assert [m["subject"] for m in mailbox.messages] == ["Someone tried to sign in to your account"]
     # The right password now meets the lock too.
     assert "Your account is locked" in sign_in(client, user).get_data(as_text=True)

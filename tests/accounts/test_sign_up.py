@@ -188,16 +188,49 @@ def test_bad_input_gets_a_specific_error_and_nothing_is_stored(
     assert mailbox.messages == []
 
 
-def test_duplicate_email_is_refused(client, db, world, mailbox):
-    factories.user(
+def test_an_email_address_already_in_use_is_told_by_email_not_on_the_page(
+    client, db, world, mailbox
+):
+    owner = factories.user(
         db, Role.PATIENT, patient=factories.patient(db, world.practice), email="taken@example.org"
     )
     before = counts(db)
     response = post_form(client, "/sign-up", form(world.practice, email="Taken@Example.org"))
-    assert "An account already uses this email address" in " ".join(
-        errors(response.get_data(as_text=True)).get("email", [])
-    )
+    # The page is the one a new sign-up gets: it does not say the address has an account.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sign-up/check-your-email")
+    taken_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already" not in taken_page
     assert counts(db) == before
+
+    other = app_client(client)
+    fresh = post_form(other, "/sign-up", form(world.practice, email="fresh@example.org"))
+    assert fresh.headers["Location"] == response.headers["Location"]
+    fresh_page = other.get(fresh.headers["Location"]).get_data(as_text=True)
+    fresh_page = fresh_page.replace("fresh@example.org", "taken@example.org")
+    assert strip_tokens(fresh_page) == strip_tokens(taken_page)
+
+    # The owner hears of it by email, with a way to sign in.
+    [told] = [m for m in mailbox.messages if m["to"] == [owner.email]]
+    assert told["subject"] == "Someone tried to create an account with your email address"
+    assert "http://localhost/sign-in" in told["body"]
+
+
+def test_an_email_address_in_use_gets_the_same_answer_to_bad_input(client, db, world, mailbox):
+    factories.user(
+        db, Role.PATIENT, patient=factories.patient(db, world.practice), email="taken@example.org"
+    )
+    weak = "taken-password-2024"
+    page = post_form(
+        client,
+        "/sign-up",
+        form(world.practice, email="taken@example.org", password=weak, password_confirm=weak),
+    ).get_data(as_text=True)
+    assert "must not contain your name or email address" in " ".join(
+        errors(page).get("password", [])
+    )
+    assert "email" not in errors(page)
+    assert mailbox.messages == []
 
 
 def test_duplicate_account_for_a_matched_record_is_refused(client, db, world, mailbox):
