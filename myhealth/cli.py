@@ -150,19 +150,36 @@ def audit_verify() -> None:
 
 
 @main.command("import-fhir")
+@click.option(
+    "--organisation",
+    "ods_code",
+    required=True,
+    help="ODS code of the organisation whose records these are. Patients are matched and "
+    "created only within it, and the files' ids are kept as that organisation's.",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
-def import_fhir(files: tuple[str, ...]) -> None:
-    """Import FHIR R4 bundles or resources; each file is all or nothing."""
+def import_fhir(ods_code: str, files: tuple[str, ...]) -> None:
+    """Import FHIR R4 bundles or resources for one organisation; each file is all or nothing."""
     from collections import Counter
     from pathlib import Path
 
+    from sqlalchemy import select
+
+    from myhealth.directory.models import Organisation
     from myhealth.extensions import db
     from myhealth.records.fhir_import import ImportRefused, ImportReport, import_document
 
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.ods_code == ods_code.strip().upper())
+    )
+    if organisation is None:
+        _fail(f"No organisation has ODS code {ods_code}", 2)
     total = ImportReport()
     refused: list[str] = []
     max_bytes = current_app.config["IMPORT_MAX_BYTES"]
+    max_entries = current_app.config["IMPORT_MAX_ENTRIES"]
+    click.echo(f"Importing for {organisation.name} ({organisation.ods_code})", err=True)
     for number, name in enumerate(files, start=1):
         path = Path(name)
         label = f"[{number}/{len(files)}] {path.name}"
@@ -174,8 +191,11 @@ def import_fhir(files: tuple[str, ...]) -> None:
             report = import_document(
                 db.session,
                 path.read_bytes(),
+                organisation=organisation,
                 source=path.name,
+                via="import-fhir",
                 max_bytes=max_bytes,
+                max_entries=max_entries,
                 progress=progress,
             )
             db.session.commit()
@@ -200,6 +220,14 @@ def import_fhir(files: tuple[str, ...]) -> None:
     for rtype, count in sorted(total.skipped.items()):
         click.echo(f"  skipped  {rtype}: {count}")
     click.echo(f"  patients: {len(total.patients)}")
+    for label, count in (
+        ("resources linked to their patient on arrival", total.linked),
+        ("resources waiting for their patient", total.waiting),
+        ("accounts matched to their record", total.matched),
+        ("accounts flagged for an identity check", total.flagged),
+    ):
+        if count:
+            click.echo(f"  {label}: {count}")
     click.echo(f"  files refused: {len(refused)}" + (f" ({', '.join(refused)})" if refused else ""))
     if refused:
         sys.exit(1)
@@ -215,14 +243,16 @@ def import_fhir(files: tuple[str, ...]) -> None:
 )
 @with_appcontext
 def export_fhir(patient: str | None, all_dir: str | None) -> None:
-    """Write a patient's record (by NHS number or id) as a FHIR Bundle to standard output."""
-    import json
+    """Write a patient's record (by NHS number or id) as a FHIR Bundle to standard output.
+
+    The Bundle is written as the record is read, so a large record never sits whole in memory.
+    """
     from pathlib import Path
 
     from sqlalchemy import func, select
 
     from myhealth.extensions import db
-    from myhealth.records.fhir_export import find_patient, patient_bundle
+    from myhealth.records.fhir_export import bundle_chunks, find_patient
     from myhealth.records.models import Patient
 
     if bool(patient) == bool(all_dir):
@@ -231,15 +261,16 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
         found = find_patient(db.session, patient)
         if found is None:
             _fail(f"no patient with NHS number or id {patient}", 1)
-        click.echo(json.dumps(patient_bundle(db.session, found), indent=2))
+        for chunk in bundle_chunks(db.session, found.id):
+            click.echo(chunk, nl=False)
         return
     folder = Path(all_dir)
     folder.mkdir(parents=True, exist_ok=True)
     count = db.session.scalar(select(func.count(Patient.id))) or 0
     done = 0
     for found in db.session.scalars(select(Patient).order_by(Patient.id)).yield_per(100):
-        bundle = patient_bundle(db.session, found)
-        (folder / f"{found.id}.json").write_text(json.dumps(bundle, indent=1))
+        with (folder / f"{found.id}.json").open("w", encoding="utf-8") as out:
+            out.writelines(bundle_chunks(db.session, found.id))
         done += 1
         if done % 10 == 0 or done == count:
             click.echo(f"\rexported {done}/{count} patients", nl=False, err=True)

@@ -74,6 +74,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOCKOUT_MINUTES": int(env.get("MYHEALTH_LOCKOUT_MINUTES", "15")),
         "IDLE_TIMEOUT_PATIENT_MINUTES": 30,
         "IDLE_TIMEOUT_STAFF_MINUTES": 15,
+        # However busy, a signed-in session ends after this long and asks to sign in again.
+        "SESSION_LIFETIME_PATIENT_HOURS": int(
+            env.get("MYHEALTH_SESSION_LIFETIME_PATIENT_HOURS", "12")
+        ),
+        "SESSION_LIFETIME_STAFF_HOURS": int(env.get("MYHEALTH_SESSION_LIFETIME_STAFF_HOURS", "8")),
+        # Sign-ups and new confirmation links that send an email: per client address, and per
+        # email address and per NHS number, so nobody's inbox can be flooded.
+        "SIGNUP_LIMIT_PER_IP": env.get("MYHEALTH_SIGNUP_LIMIT_PER_IP", "10 per hour"),
+        "SIGNUP_LIMIT_PER_PERSON": env.get("MYHEALTH_SIGNUP_LIMIT_PER_PERSON", "3 per hour"),
         "EMAIL_TOKEN_MAX_AGE_SECONDS": 24 * 3600,
         "SESSION_COOKIE_NAME": "myhealth_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -86,6 +95,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGES": ("en", "cy"),
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "IMPORT_MAX_BYTES": int(env.get("MYHEALTH_IMPORT_MAX_BYTES", str(50 * 1000 * 1000))),
+        # Entries in one imported file (upload or CLI): bounds the time and memory of one import.
+        "IMPORT_MAX_ENTRIES": int(env.get("MYHEALTH_IMPORT_MAX_ENTRIES", "25000")),
         "TRUSTED_PROXIES": int(env.get("MYHEALTH_TRUSTED_PROXIES", "0")),
         # Self-assessments at or above this urgency (0 self-care ... 5 call 999) go to a
         # clinician for review, as do red flags and scores over their published thresholds.
@@ -110,6 +121,9 @@ def check_config(config: dict) -> None:
     level = config.get("REVIEW_URGENCY_LEVEL")
     if not isinstance(level, int) or not 0 <= level <= 5:
         raise ConfigError("MYHEALTH_REVIEW_URGENCY_LEVEL must be a whole number from 0 to 5.")
+    entries = config.get("IMPORT_MAX_ENTRIES")
+    if not isinstance(entries, int) or entries < 1:
+        raise ConfigError("MYHEALTH_IMPORT_MAX_ENTRIES must be a whole number of 1 or more.")
     if config["ENVIRONMENT"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""

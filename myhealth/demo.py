@@ -271,7 +271,7 @@ def seed_records(session: Session, patients: list[Patient], demo_patient: Patien
             clinicians=staff.get(practice.id, ()),
             rich=patient is demo_patient,
         )
-        report = import_document(session, bundle, source="demo")
+        report = import_document(session, bundle, organisation=practice, source="demo", via="demo")
         changed |= bool(report.stored or report.updated)
     return changed
 

@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         "clinician:patient:read",
         "clinician:review:read",
         "clinician:review:update",
+        "clinician:identity:read",
+        "clinician:identity:update",
         "record:patient:read",
         "record:import:create",
     },
@@ -89,6 +91,17 @@ def may_access_patient(user: User | None, patient: Patient, permission: str) -> 
             and user.organisation_id == patient.registered_organisation_id
         )
     return False
+
+
+def identity_confirmed(user: User | None) -> bool:
+    """Whether a patient account may see clinical data: not while it waits for its practice
+    to confirm who they are (it signed up without matching a record the practice holds)."""
+    return (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or user.role is not Role.PATIENT
+        or user.identity_pending_since is None
+    )
 
 
 # --- route declarations ---------------------------------------------------------------

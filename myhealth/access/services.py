@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from myhealth.access import policy
 from myhealth.access.models import AuditEvent
 from myhealth.database import utcnow
-from myhealth.errors import NotFound
+from myhealth.errors import NotAllowed, NotFound
 from myhealth.records.models import Patient
 
 GENESIS_HASH = "0" * 64
@@ -135,6 +135,34 @@ def get_patient_for(
         client_address=client_address,
     )
     return patient
+
+
+class IdentityNotConfirmed(NotAllowed):
+    """The patient's own record, withheld until their practice confirms who they are."""
+
+    def __init__(self, patient: Patient):
+        super().__init__("identity not confirmed")
+        self.patient = patient
+
+
+def get_record_for(
+    session: Session, actor, patient_id: uuid.UUID, *, purpose: str, client_address: str = ""
+) -> Patient:
+    """The patient whose clinical record the actor may read, audited like get_patient_for.
+
+    A patient account still waiting for an identity check gets IdentityNotConfirmed for its
+    own record (another person's record is "not found" as ever), and nothing is read.
+    """
+    patient = session.get(Patient, patient_id)
+    if (
+        patient is not None
+        and policy.may_access_patient(actor, patient, "record:patient:read")
+        and not policy.identity_confirmed(actor)
+    ):
+        raise IdentityNotConfirmed(patient)
+    return get_patient_for(
+        session, actor, patient_id, purpose=purpose, client_address=client_address
+    )
 
 
 def record_reads_for(session: Session, actor, patient_id: uuid.UUID) -> list[AuditEvent]:

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
@@ -53,8 +53,15 @@ class User(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Identity checks (see access.policy.identity_confirmed): set while a patient account
+    # waits for its practice to confirm who they are, and sees no clinical data.
+    identity_pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    identity_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The practice record an import found under this account's NHS number, whose details
+    # did not match: the account is flagged until a clinician checks it against it.
+    identity_conflict_patient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("patient.id"))
 
-    patient: Mapped[Patient | None] = relationship()
+    patient: Mapped[Patient | None] = relationship(foreign_keys=[patient_id])
     organisation: Mapped[Organisation | None] = relationship()
 
     # Set by the user loader: the signed-in device this request belongs to.
@@ -106,3 +113,50 @@ class RecoveryCode(db.Model):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(200))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PendingSignIn(db.Model):
+    """A sign-in whose password was right, waiting for its security code.
+
+    Held here rather than in the (signed, readable, replayable) session cookie: the cookie
+    carries only this id, and the row goes when the sign-in completes, times out or locks.
+    """
+
+    __tablename__ = "pending_sign_in"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SignInLock(db.Model):
+    """Failed sign-ins for one email address from one client address, and the lock they set.
+
+    Locking the pair rather than the account means an attacker locks out only themselves,
+    and unknown email addresses lock exactly like real ones. The address is kept as a
+    digest so that mistyped addresses of people with no account are not stored.
+    """
+
+    __tablename__ = "sign_in_lock"
+    __table_args__ = (UniqueConstraint("email_digest", "client_address"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    email_digest: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class TwoFactorSetup(db.Model):
+    """The secret of a two-factor set-up the person has not confirmed yet (kept out of the
+    session cookie, which is signed but not encrypted)."""
+
+    __tablename__ = "two_factor_setup"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -18,26 +18,6 @@ from myhealth.database import utcnow
 from myhealth.directory.models import Organisation
 from myhealth.errors import DomainError, InvalidInput, NotFound
 from myhealth.records.models import Patient
-
-
-class SignInFailed(DomainError):
-    status = 401
-
-
-class AccountLocked(DomainError):
-    status = 403
-
-    def __init__(self, until: datetime):
-        super().__init__("account locked")
-        self.until = until
-
-
-class EmailNotVerified(DomainError):
-    status = 403
-
-    def __init__(self, user: User):
-        super().__init__("email not verified")
-        self.user = user
 
 
 class TokenInvalid(DomainError):
@@ -63,7 +43,7 @@ class SignUpDetails:
 class SignUpResult:
     """What happened; the page shown is the same for every kind, so nothing leaks."""
 
-    kind: str  # "linked", "created" or "unmatched"
+    kind: str  # "linked", "created", "unmatched" or "existing" (the email has an account)
     user: User | None
     email: str
 
@@ -92,15 +72,13 @@ def registering_practices(session: Session) -> list[Organisation]:
 def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "") -> SignUpResult:
     """Create an account, linking to an existing record only when identity matches.
 
-    Raises InvalidInput (with field errors) for a duplicate email, an unknown practice, or a
-    fully matched record that already has an account. The caller sends the email and commits.
+    Raises InvalidInput (with field errors) for an unknown practice, a weak password, or a
+    fully matched record that already has an account. An email address that already has an
+    account is not refused on the page, which would tell anyone who has an account: the
+    result's kind is "existing", its user the owner, whom the caller tells by email. The
+    caller sends the email and commits.
     """
     email = normalise_email(details.email)
-    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise InvalidInput(
-            "duplicate email",
-            {"email": _l("An account already uses this email address. Sign in or use another")},
-        )
     practice = session.get(Organisation, details.practice_id)
     if practice is None or not practice.accepts_registrations:
         raise InvalidInput("unknown practice", {"practice": _l("Select your GP practice")})
@@ -110,6 +88,20 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
     )
     if problem:
         raise InvalidInput("weak password", {"password": str(problem)})
+
+    owner = user_by_email(session, email)
+    if owner is not None:
+        passwords.hash_password(details.password)  # the time a new account takes
+        record_event(
+            session,
+            "signup.existing_email",
+            actor=owner,
+            purpose="sign-up",
+            outcome="failure",
+            detail="sign-up with an email address that already has an account",
+            client_address=client_address,
+        )
+        return SignUpResult("existing", owner, email)
 
     patient = session.scalar(select(Patient).where(Patient.nhs_number == details.nhs_number))
     if patient is not None:
@@ -155,6 +147,12 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
         display_name=f"{details.given_name.strip()} {details.family_name.strip()}",
         patient=patient,
     )
+    # Only a record the practice already holds confirms who they are; a record made from
+    # their own details shows no clinical data until the practice checks them.
+    if kind == "linked":
+        user.identity_verified_at = utcnow()
+    else:
+        user.identity_pending_since = utcnow()
     session.add(user)
     session.flush()
     record_event(
@@ -252,113 +250,13 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-# --- sign-in ----------------------------------------------------------------------------
-
-
-def authenticate(
-    session: Session,
-    email: str,
-    password: str,
-    *,
-    lockout_threshold: int,
-    lockout_minutes: int,
-    client_address: str = "",
-) -> tuple[User, bool]:
-    """Check email and password; return (user, just_locked=False) or raise.
-
-    Failed attempts are counted on the account; at the threshold the account is locked and
-    AccountLocked is raised with the caller expected to email the owner. The caller commits
-    in every case so failures are remembered.
-    """
-    user = user_by_email(session, email)
-    now = utcnow()
-    if user is None:
-        passwords.dummy_verify(password)
-        record_event(
-            session,
-            "signin.failed",
-            purpose="sign-in",
-            outcome="failure",
-            detail="unknown email",
-            client_address=client_address,
-        )
-        raise SignInFailed("unknown email")
-    if user.locked_until is not None and user.locked_until > now:
-        record_event(
-            session,
-            "signin.failed",
-            actor=user,
-            purpose="sign-in",
-            outcome="failure",
-            detail="account locked",
-            client_address=client_address,
-        )
-        raise AccountLocked(user.locked_until)
-    if not passwords.verify_password(user.password_hash, password):
-        user.failed_signins += 1
-        record_event(
-            session,
-            "signin.failed",
-            actor=user,
-            purpose="sign-in",
-            outcome="failure",
-            detail=f"wrong password ({user.failed_signins})",
-            client_address=client_address,
-        )
-        if user.failed_signins >= lockout_threshold:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_signins = 0
-            record_event(
-                session,
-                "account.locked",
-                actor=user,
-                purpose="sign-in",
-                outcome="failure",
-                client_address=client_address,
-            )
-            return user, True
-        raise SignInFailed("wrong password")
-    if user.email_verified_at is None:
-        raise EmailNotVerified(user)
-    # Failures are cleared only when sign-in completes (after any second factor), so
-    # guessing security codes counts towards the lock as much as guessing passwords.
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    return user, False
-
-
-def second_factor_failed(
-    session: Session,
-    user: User,
-    *,
-    lockout_threshold: int,
-    lockout_minutes: int,
-    client_address: str = "",
-) -> bool:
-    """Count a wrong security code like a wrong password; True when the account locks."""
-    user.failed_signins += 1
-    if user.failed_signins < lockout_threshold:
-        return False
-    user.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
-    user.failed_signins = 0
-    record_event(
-        session,
-        "account.locked",
-        actor=user,
-        purpose="sign-in",
-        outcome="failure",
-        detail="too many wrong security codes",
-        client_address=client_address,
-    )
-    return True
+# --- signed-in devices ------------------------------------------------------------------
 
 
 def start_session(
     session: Session, user: User, *, client_address: str, user_agent: str, method: str
 ) -> UserSession:
     """A new signed-in device: a fresh id every time, so a sign-in rotates the session."""
-    user.failed_signins = 0
-    user.locked_until = None
     device = UserSession(
         user=user, client_address=client_address or "", user_agent=(user_agent or "")[:300]
     )
@@ -384,14 +282,47 @@ def idle_timeout(user: User, config: dict) -> timedelta:
     return timedelta(minutes=minutes)
 
 
-def load_session_user(session: Session, session_id: str, config: dict) -> tuple[User | None, bool]:
-    """The user of a live device session, touching it; (None, expired?) otherwise."""
+def session_lifetime(user: User, config: dict) -> timedelta:
+    """How long a signed-in session lasts however busy it is, before signing in again."""
+    hours = (
+        config["SESSION_LIFETIME_STAFF_HOURS"]
+        if user.is_staff
+        else config["SESSION_LIFETIME_PATIENT_HOURS"]
+    )
+    return timedelta(hours=hours)
+
+
+def _live_device(session: Session, session_id: str) -> UserSession | None:
     try:
         sid = uuid.UUID(session_id)
     except (ValueError, TypeError):
-        return None, False
+        return None
     device = session.get(UserSession, sid)
     if device is None or device.ended_at is not None:
+        return None
+    return device
+
+
+def end_if_past_lifetime(session: Session, session_id: str, config: dict) -> timedelta | None:
+    """End the device session if it has lasted its whole lifetime; return that lifetime."""
+    device = _live_device(session, session_id)
+    if device is None:
+        return None
+    lifetime = session_lifetime(device.user, config)
+    if utcnow() - device.created_at <= lifetime:
+        return None
+    device.ended_at = utcnow()
+    device.ended_reason = "lifetime"
+    record_event(session, "signout", actor=device.user, purpose="account", detail="lifetime")
+    return lifetime
+
+
+def load_session_user(session: Session, session_id: str, config: dict) -> tuple[User | None, bool]:
+    """The user of a live device session, touching it; (None, idle?) otherwise."""
+    if end_if_past_lifetime(session, session_id, config) is not None:
+        return None, False
+    device = _live_device(session, session_id)
+    if device is None:
         return None, False
     now = utcnow()
     if now - device.last_seen_at > idle_timeout(device.user, config):

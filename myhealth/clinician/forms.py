@@ -1,9 +1,9 @@
-"""Clinician workspace forms: the patient search and working the review queue."""
+"""Clinician workspace forms: the patient search, the review queue and identity checks."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SearchField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, RadioField, SearchField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 
 class PatientSearchForm(FlaskForm):
@@ -60,3 +60,14 @@ class CloseReviewForm(FlaskForm):
     def validate_book_within(self, field):
         if self.outcome.data == "book_appointment" and not field.data:
             raise ValidationError(_l("Choose how soon the patient should book"))
+
+
+class ConfirmIdentityForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I have checked this person's identity and they are the patient on this record"),
+        description=_l(
+            "For example, with photo ID such as a passport or driving licence, in person or on "
+            "a video call. They will be able to see the whole record."
+        ),
+        validators=[DataRequired(_l("Confirm that you have checked their identity"))],
+    )

@@ -8,8 +8,13 @@ from flask_login import current_user
 
 from myhealth.access.policy import requires
 from myhealth.access.services import get_patient_for
-from myhealth.clinician import emails, services
-from myhealth.clinician.forms import ClaimForm, CloseReviewForm, PatientSearchForm
+from myhealth.clinician import emails, identity, services
+from myhealth.clinician.forms import (
+    ClaimForm,
+    CloseReviewForm,
+    ConfirmIdentityForm,
+    PatientSearchForm,
+)
 from myhealth.errors import Conflict
 from myhealth.extensions import db
 from myhealth.messaging.services import MailNotSent
@@ -32,12 +37,17 @@ def workspace():
         db.session,
         current_user,
         query=form.q.data or "",
-        page=int(page) if page.isdigit() else 1,
+        page=int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
         client_address=client_address(),
     )
+    waiting = identity.waiting_count(db.session, current_user)
     db.session.commit()
     return render_template(
-        "clinician/workspace.html", title=_("Your patients"), form=form, result=result
+        "clinician/workspace.html",
+        title=_("Your patients"),
+        form=form,
+        result=result,
+        identity_checks_waiting=waiting,
     )
 
 
@@ -163,3 +173,71 @@ def close(item_id: uuid.UUID):
         flash(_("The review was closed, but we could not email the patient."), "warning")
     flash(_("Review closed."), "success")
     return redirect(url_for("clinician.reviews"))
+
+
+# --- identity checks -------------------------------------------------------------------------
+
+
+def _checks_crumbs():
+    return [{"href": url_for("clinician.identity_checks"), "text": _("Identity checks")}]
+
+
+@bp.get("/identity-checks")
+@requires("clinician:identity:read")
+def identity_checks():
+    checks = identity.waiting_accounts(db.session, current_user, client_address=client_address())
+    db.session.commit()
+    return render_template(
+        "clinician/identity_checks.html",
+        title=_("Accounts waiting for an identity check"),
+        checks=checks,
+        limit=identity.LIST_LIMIT,
+        breadcrumbs=[{"href": url_for("clinician.workspace"), "text": _("Your patients")}],
+    )
+
+
+def _identity_page(user_id, form, status=200):
+    check = identity.check_for(db.session, current_user, user_id, client_address=client_address())
+    db.session.commit()
+    if form.errors and not check.waiting:
+        flash(_("This account's identity was already confirmed."), "info")
+        return redirect(url_for("clinician.identity_checks"))
+    page = render_template(
+        "clinician/identity_check.html",
+        title=_("Check who this is: %(name)s", name=check.account.display_name),
+        check=check,
+        form=form,
+        breadcrumbs=_checks_crumbs(),
+    )
+    return page, status
+
+
+@bp.get("/identity-checks/<uuid:user_id>")
+@requires("clinician:identity:read")
+def identity_check(user_id: uuid.UUID):
+    return _identity_page(user_id, ConfirmIdentityForm(formdata=None))
+
+
+@bp.post("/identity-checks/<uuid:user_id>")
+@requires("clinician:identity:update")
+def confirm_identity(user_id: uuid.UUID):
+    form = ConfirmIdentityForm()
+    if not form.validate_on_submit():
+        return _identity_page(user_id, form, status=400)
+    try:
+        confirmed = identity.confirm(
+            db.session, current_user, user_id, client_address=client_address()
+        )
+        db.session.commit()
+    except Conflict:
+        db.session.rollback()
+        flash(_("The practice record already belongs to another account."), "warning")
+        return redirect(url_for("clinician.identity_check", user_id=user_id))
+    if confirmed is None:
+        flash(_("This account's identity was already confirmed."), "info")
+    else:
+        flash(
+            _("%(name)s can now see their health record.", name=confirmed.account.display_name),
+            "success",
+        )
+    return redirect(url_for("clinician.identity_checks"))

@@ -1,4 +1,4 @@
-"""The patient at the centre of the record. Clinical resources arrive with the record issue."""
+"""The patient at the centre of the record, and their clinical record as FHIR resources."""
 
 from __future__ import annotations
 
@@ -66,11 +66,22 @@ FhirJSON = JSON().with_variant(JSONB(), "postgresql")
 
 
 class ClinicalResource(db.Model):
-    """One FHIR R4 resource as received (references resolved), with columns for search."""
+    """One FHIR R4 resource as received (references resolved), with columns for search.
+
+    Its FHIR id is the sending system's, so it is unique only within its source: the
+    organisation that imported it and the system the file came from (``meta.source``). Our
+    own id for it is ``id``.
+    """
 
     __tablename__ = "clinical_resource"
     __table_args__ = (
-        UniqueConstraint("resource_type", "fhir_id", name="uq_clinical_resource_type_id"),
+        UniqueConstraint(
+            "organisation_id",
+            "source_system",
+            "resource_type",
+            "fhir_id",
+            name="uq_clinical_resource_source_id",
+        ),
         # Record pages list one patient's resources of one type, newest first.
         Index(
             "ix_clinical_resource_patient_type_date", "patient_id", "resource_type", "effective_at"
@@ -93,6 +104,11 @@ class ClinicalResource(db.Model):
     version_id: Mapped[int] = mapped_column(Integer, default=1)
     last_updated: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # The source its fhir_id belongs to: the importing organisation and the sending system.
+    # Rows the portal writes itself (self-assessments) and rows imported before sources were
+    # kept have no organisation: no import matches them, and none waiting is ever linked.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisation.id"))
+    source_system: Mapped[str] = mapped_column(String(300), default="")
     content: Mapped[dict] = mapped_column(FhirJSON)
 
     patient: Mapped[Patient | None] = relationship()

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from myhealth.access.services import get_patient_for
+from myhealth.access.services import get_record_for
 from myhealth.errors import InvalidInput, NotFound
 from myhealth.records.models import ClinicalResource, Patient
 
@@ -75,13 +75,8 @@ class Filters:
 
 
 def _open(session: Session, actor, patient_id: uuid.UUID, purpose: str, client_address: str):
-    return get_patient_for(
-        session,
-        actor,
-        patient_id,
-        permission="record:patient:read",
-        purpose=purpose,
-        client_address=client_address,
+    return get_record_for(
+        session, actor, patient_id, purpose=purpose, client_address=client_address
     )
 
 
@@ -98,7 +93,7 @@ def _conditions(patient_id: uuid.UUID, types: tuple[str, ...], filters: Filters)
         conditions.append(
             ClinicalResource.effective_at >= datetime.combine(filters.date_from, time.min, UTC)
         )
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # up to the last day: no bound at all
         conditions.append(
             ClinicalResource.effective_at
             < datetime.combine(filters.date_to + timedelta(days=1), time.min, UTC)

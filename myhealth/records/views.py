@@ -6,16 +6,23 @@ may see which record, and another person's record answers 404.
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
-from myhealth.access.policy import requires
+from myhealth.access.policy import has_permission, requires
+from myhealth.access.services import IdentityNotConfirmed
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db
@@ -25,6 +32,21 @@ from myhealth.records.forms import RecordFilterForm, UploadForm
 from myhealth.web import client_address
 
 bp = Blueprint("records", __name__)
+
+
+@bp.errorhandler(IdentityNotConfirmed)
+def identity_not_confirmed(exc: IdentityNotConfirmed):
+    """The patient's own record while their practice has not yet confirmed who they are."""
+    db.session.rollback()
+    return (
+        render_template(
+            "records/identity_pending.html",
+            title=_("Your GP practice needs to confirm who you are"),
+            practice=exc.patient.registered_organisation,
+            breadcrumbs=[{"href": url_for("home.dashboard"), "text": _("Home")}],
+        ),
+        403,
+    )
 
 
 @bp.context_processor
@@ -66,7 +88,8 @@ def _breadcrumbs(patient, *, record_page: bool = True) -> list[dict]:
 
 def _page_number() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and len(page) < 7 else 1
+    # isdigit() also accepts "²" and other scripts' digits: only ASCII ones make a number.
+    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
 
 
 @bp.get("/record/<uuid:patient_id>")
@@ -113,25 +136,14 @@ def print_summary(patient_id: uuid.UUID):
 @bp.get("/record/<uuid:patient_id>/download")
 @requires("record:patient:read")
 def download(patient_id: uuid.UUID):
-    bundle = fhir_export.export_for(
+    patient = fhir_export.open_for_export(
         db.session, current_user, patient_id, client_address=client_address()
     )
     db.session.commit()
-    patient = next(
-        (e["resource"] for e in bundle["entry"] if e["resource"].get("resourceType") == "Patient"),
-        {},
-    )
-    nhs = next(
-        (
-            i.get("value")
-            for i in patient.get("identifier") or []
-            if i.get("system") == fhir_export.NHS_NUMBER_SYSTEM
-        ),
-        None,
-    )
-    filename = secure_filename(f"health-record-{nhs or patient_id}.json")
+    filename = secure_filename(fhir_export.download_name(patient))
+    # Streamed: a large record is written as it is read, never held whole in memory.
     return current_app.response_class(
-        json.dumps(bundle, indent=2, ensure_ascii=False),
+        stream_with_context(fhir_export.bundle_chunks(db.session, patient.id)),
         mimetype="application/fhir+json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -222,6 +234,7 @@ def upload():
                 document.read(),
                 source=filename,
                 max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                max_entries=current_app.config["IMPORT_MAX_ENTRIES"],
                 actor=current_user,
                 client_address=client_address(),
             )
@@ -236,4 +249,5 @@ def upload():
         form=form,
         report=report,
         problems=problems,
+        can_check_identity=has_permission(current_user, "clinician:identity:read"),
     )

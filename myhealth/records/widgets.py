@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
+from myhealth.access.policy import identity_confirmed
 from myhealth.home.registry import Widget, register
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import ACTIVE_CONDITION, CURRENT_MEDICINE, SECTIONS
@@ -32,10 +33,13 @@ def _load_record_summary(session, user, patient) -> dict:
     """Counts for the widget in one query, whatever the size of the record.
 
     The homepage has already checked and audited this patient read (see home.registry), so
-    this reads only the patient it is given.
+    this reads only the patient it is given. An account still waiting for its practice to
+    confirm who they are gets that message instead, and nothing of the record is read.
     """
     if patient is None:
         return {"patient": None}
+    if not identity_confirmed(user):
+        return {"patient": patient, "identity_pending": True}
     kind, status = ClinicalResource.resource_type, ClinicalResource.status
     problems, medicines, allergies, results = session.execute(
         select(

@@ -8,7 +8,15 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from myhealth.access import policy
-from myhealth.access.services import record_event, record_reads_for, verify_chain
+from myhealth.access.services import (
+    IdentityNotConfirmed,
+    get_patient_for,
+    get_record_for,
+    record_event,
+    record_reads_for,
+    verify_chain,
+)
+from myhealth.database import utcnow
 from myhealth.errors import NotFound
 
 
@@ -52,3 +60,29 @@ def test_verifying_a_long_trail_reports_progress_every_thousand_entries(db):
     report = verify_chain(db, progress=lambda checked, total: seen.append((checked, total)))
     assert report.ok
     assert seen and seen[0][0] == 1000 and seen[0][1] == report.checked
+
+
+def test_an_account_waiting_for_an_identity_check_sees_no_clinical_record(db, world):
+    world.patient_user.identity_pending_since = utcnow()
+    db.flush()
+    assert not policy.identity_confirmed(world.patient_user)
+    with pytest.raises(IdentityNotConfirmed) as withheld:
+        get_record_for(db, world.patient_user, world.patient.id, purpose="record")
+    assert withheld.value.patient == world.patient
+    # Their own details (the homepage) are still theirs; anyone else's record is not found.
+    assert get_patient_for(db, world.patient_user, world.patient.id, purpose="homepage")
+    with pytest.raises(NotFound):
+        get_record_for(db, world.patient_user, world.other_patient.id, purpose="record")
+    # Staff are never waiting; nor is anyone not signed in, who has no access anyway.
+    assert get_record_for(db, world.clinician, world.patient.id, purpose="direct care")
+    assert policy.identity_confirmed(world.clinician)
+    assert policy.identity_confirmed(None) and policy.identity_confirmed(AnonymousUserMixin())
+
+
+def test_clinicians_alone_check_identities():
+    from myhealth.accounts.models import Role
+
+    for permission in ("clinician:identity:read", "clinician:identity:update"):
+        assert permission in policy.ROLE_PERMISSIONS[Role.CLINICIAN]
+        assert permission not in policy.ROLE_PERMISSIONS[Role.PATIENT]
+        assert permission not in policy.ROLE_PERMISSIONS[Role.ADMIN]

@@ -44,6 +44,20 @@ def test_demo_seeds_realistic_data_idempotently(app, db):
     )
 
 
+def test_demo_records_are_imported_for_each_patients_practice(app, db):
+    from myhealth.records.models import ClinicalResource
+
+    assert app.test_cli_runner().invoke(main, ["demo", "--no-serve"]).exit_code == 0
+    rows = db.execute(
+        select(ClinicalResource.organisation_id, Patient.registered_organisation_id)
+        .join(Patient, ClinicalResource.patient_id == Patient.id)
+        .where(ClinicalResource.source == "demo")  # imported, not written here by self-care
+    ).all()
+    assert rows and all(source == practice for source, practice in rows)
+    demo_user = db.scalar(select(User).where(User.email == DEMO_PATIENT_EMAIL))
+    assert demo_user.identity_pending_since is None  # the demo patient sees their record
+
+
 def test_demo_patient_can_sign_in(app, db, client):
     from tests.accounts.helpers import post_form
 

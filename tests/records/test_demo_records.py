@@ -73,7 +73,7 @@ def test_every_record_validates_and_imports_linked_to_its_patient(db, practice, 
         for entry in bundle["entry"]:
             resource = entry["resource"]
             get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-        report = import_document(db, bundle, source="demo")
+        report = import_document(db, bundle, organisation=practice, source="demo")
         db.commit()
         assert report.total == len(bundle["entry"]) == sum(report.stored.values())
         assert report.patients == {patient.id}
@@ -94,7 +94,7 @@ def test_the_same_patient_always_gets_the_same_record(practice, patients):
 def test_importing_the_record_again_changes_nothing(db, practice, patients):
     patient = patients[6]
     bundle = record_for(patient, practice)
-    import_document(db, bundle, source="demo")
+    import_document(db, bundle, organisation=practice, source="demo")
     db.commit()
     before = (
         patient.given_name,
@@ -112,7 +112,7 @@ def test_importing_the_record_again_changes_nothing(db, practice, patients):
         ).all()
     )
 
-    again = import_document(db, record_for(patient, practice), source="demo")
+    again = import_document(db, record_for(patient, practice), organisation=practice, source="demo")
     db.commit()
     db.expire_all()
     assert not again.stored and not again.updated

@@ -7,10 +7,12 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from myhealth.cli import main
+from myhealth.directory.models import Organisation, OrganisationKind
 from myhealth.extensions import db as _db
 from myhealth.records.fhir_export import patient_bundle
 from myhealth.records.fhir_import import import_document
 from myhealth.records.models import ClinicalResource, Patient
+from tests import factories
 from tests.records.test_import import SAMPLES
 
 SYNTHEA = sorted(SAMPLES.glob("*_*-*-*-*-*.json"))  # the five Synthea patient bundles
@@ -20,10 +22,12 @@ def by_key(resources):
     return {(r["resourceType"], r["id"]): r for r in resources}
 
 
-def test_round_trip_into_an_empty_database_is_lossless(db, extra_app, scratch_database):
+def test_round_trip_into_an_empty_database_is_lossless(db, world, extra_app, scratch_database):
     originals = {}
     for path in SYNTHEA:
-        report = import_document(db, path.read_bytes(), source=path.name)
+        report = import_document(
+            db, path.read_bytes(), organisation=world.practice, source=path.name
+        )
         originals[path.name] = next(iter(report.patients))
     db.commit()
     exports = {name: patient_bundle(db, db.get(Patient, pid)) for name, pid in originals.items()}
@@ -35,8 +39,13 @@ def test_round_trip_into_an_empty_database_is_lossless(db, extra_app, scratch_da
     from sqlalchemy.orm import Session
 
     with Session(engine) as fresh:
+        practice = Organisation(
+            ods_code="Y99999", name="Empty Practice", kind=OrganisationKind.GP_PRACTICE
+        )
+        fresh.add(practice)
+        fresh.flush()
         for bundle in exports.values():
-            import_document(fresh, json.dumps(bundle))
+            import_document(fresh, json.dumps(bundle), organisation=practice)
         fresh.commit()
         for name, bundle in exports.items():
             exported = by_key(e["resource"] for e in bundle["entry"])
@@ -49,9 +58,9 @@ def test_round_trip_into_an_empty_database_is_lossless(db, extra_app, scratch_da
     engine.dispose()
 
 
-def test_export_includes_every_type_and_the_shared_resources_referred_to(db):
+def test_export_includes_every_type_and_the_shared_resources_referred_to(db, world):
     path = SAMPLES / "Patria_Schimmel_d2f8f862-3856-490d-b56f-98e0ed984b1e.json"
-    report = import_document(db, path.read_bytes())
+    report = import_document(db, path.read_bytes(), organisation=world.practice)
     db.commit()
     bundle = patient_bundle(db, db.get(Patient, next(iter(report.patients))))
     types = {e["resource"]["resourceType"] for e in bundle["entry"]}
@@ -61,13 +70,14 @@ def test_export_includes_every_type_and_the_shared_resources_referred_to(db):
 
 
 def test_cli_import_and_export(app, db, tmp_path):
+    practice = factories.organisation(db)
     runner = app.test_cli_runner()
     files = [
         str(SAMPLES / "Patient.json"),
         str(SAMPLES / "bundle-transaction.json"),
         str(SAMPLES / "observation-example-f001-glucose.json"),
     ]
-    result = runner.invoke(main, ["import-fhir", *files])
+    result = runner.invoke(main, ["import-fhir", "--organisation", practice.ods_code, *files])
     assert result.exit_code == 1  # one file was refused
     assert "stored  Patient: 1" in result.output
     assert "files refused: 1 (bundle-transaction.json)" in result.output
@@ -93,5 +103,5 @@ def test_portal_only_patient_exports_a_synthesised_patient(db, world):
     [entry] = bundle["entry"]
     resource = entry["resource"]
     assert resource["identifier"][0]["value"] == world.patient.nhs_number
-    report = import_document(db, json.dumps(bundle))
+    report = import_document(db, json.dumps(bundle), organisation=world.practice)
     assert report.patients == {world.patient.id}  # matched again by NHS number

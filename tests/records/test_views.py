@@ -35,7 +35,7 @@ SNOMED = "http://snomed.info/sct"
 
 def import_patient(db, document, practice) -> Patient:
     """Import a document holding one patient and register them with the practice."""
-    report = import_document(db, document, source="test")
+    report = import_document(db, document, organisation=practice, source="test")
     db.commit()
     patient = db.get(Patient, next(iter(report.patients)))
     patient.registered_organisation_id = practice.id

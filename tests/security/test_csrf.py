@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 
 import pyotp
@@ -13,11 +14,13 @@ from sqlalchemy import func, select
 
 from myhealth.accounts.models import RecoveryCode, Role, User, UserSession
 from myhealth.clinician.models import ReviewItem
+from myhealth.database import utcnow
 from myhealth.home.models import HomeLayout
 from myhealth.records.models import ClinicalResource, Patient
 from myhealth.selfcare.models import Assessment
 from tests import factories
 from tests.security.conftest import csrf_token, routes, sample_url
+from tests.selfcare.helpers import draft_state
 
 EXPIRED = "Your session has expired"
 
@@ -164,9 +167,8 @@ def test_resend_verification_without_token_sends_nothing(client, db, world, mail
 
 def test_two_factor_setup_without_token_does_not_turn_it_on(db, world, signed_in):
     client = signed_in(world.patient_user)
-    assert client.get("/account/two-factor").status_code == 200
-    with client.session_transaction() as session:
-        secret = session["totp_setup_secret"]
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'class="myhealth-secret">([A-Z2-7]+)<', page).group(1)
     response = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
     assert_refused(response)
     db.refresh(world.patient_user)
@@ -226,7 +228,7 @@ def test_starting_a_self_assessment_without_token_prefills_nothing(db, world, si
     client = signed_in(world.patient_user)
     assert_refused(client.post("/self-assessment/phq9"))
     with client.session_transaction() as session:
-        assert "selfcare" not in session
+        assert "selfcare_draft" not in session
 
 
 def _phq9_started(client):
@@ -239,8 +241,7 @@ def test_answering_a_question_without_token_stores_no_answer(db, world, signed_i
     client = signed_in(world.patient_user)
     _phq9_started(client)
     assert_refused(client.post("/self-assessment/phq9/questions/items-1", data={"answer": "2"}))
-    with client.session_transaction() as session:
-        assert "items" not in session["selfcare"]["answers"]
+    assert "items" not in draft_state(client)["answers"]
 
 
 def test_submitting_answers_without_token_saves_no_assessment(db, world, signed_in):
@@ -261,8 +262,7 @@ def test_continuing_past_crisis_support_without_token_does_not_mark_it_seen(db, 
         client.post(url, data={"csrf_token": token, "answer": str(value)})
     support = "/self-assessment/phq9/support/suicidal_thoughts"
     assert_refused(client.post(support))
-    with client.session_transaction() as session:
-        assert session["selfcare"]["support_seen"] == []
+    assert draft_state(client)["support_seen"] == []
     assert client.get("/self-assessment/phq9/check").headers["Location"].endswith(support)
 
 
@@ -299,6 +299,18 @@ def test_releasing_a_review_without_token_keeps_the_claim(db, world, signed_in):
     assert db.get(ReviewItem, item.id).claimed_by_user_id == world.clinician.id
 
 
+def test_confirming_an_identity_without_token_leaves_the_account_waiting(db, world, signed_in):
+    waiting = factories.user(
+        db, Role.PATIENT, patient=factories.patient(db, world.practice, family_name="Waiting")
+    )
+    waiting.identity_pending_since = utcnow()
+    db.commit()
+    client = signed_in(world.clinician)
+    assert_refused(client.post(f"/clinician/identity-checks/{waiting.id}", data={"confirm": "y"}))
+    db.expire_all()
+    assert db.get(User, waiting.id).identity_pending_since is not None
+
+
 NOTHING_CHANGES = {
     "clinician.release": test_releasing_a_review_without_token_keeps_the_claim,
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
@@ -324,6 +336,9 @@ NOTHING_CHANGES = {
     "home.customise": test_customising_the_homepage_without_token_changes_nothing,
     "home.move_widget": test_moving_a_widget_without_token_changes_nothing,
     "records.upload": test_uploading_records_without_token_stores_nothing,
+    "clinician.confirm_identity": (
+        test_confirming_an_identity_without_token_leaves_the_account_waiting
+    ),
 }
 
 

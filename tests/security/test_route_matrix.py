@@ -85,10 +85,15 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("accounts.two_factor_setup", "POST"): row(
         SIGN_IN, 200, 200, TO_ACCOUNT, TO_ACCOUNT, TO_ACCOUNT
     ),
+    # Both ask for the password and a security code again: with 2FA on (staff), the form.
+    ("accounts.regenerate_recovery_codes", "GET"): row(
+        SIGN_IN, TO_2FA_SETUP, TO_2FA_SETUP, 200, 200, 200
+    ),
     ("accounts.regenerate_recovery_codes", "POST"): row(
         SIGN_IN, TO_2FA_SETUP, TO_2FA_SETUP, 200, 200, 200
     ),
-    # Patients may turn it off; staff are refused with a message on their account page.
+    # Patients here have it off already; staff are refused with a message on their account page.
+    ("accounts.two_factor_disable", "GET"): row(SIGN_IN, *[TO_ACCOUNT] * 5),
     ("accounts.two_factor_disable", "POST"): row(SIGN_IN, *[TO_ACCOUNT] * 5),
     ("accounts.devices", "GET"): row(SIGN_IN, 200, 200, 200, 200, 200),
     # Own device: signed out. Someone else's device: not found, like a made-up id.
@@ -133,6 +138,13 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("clinician.release", "POST"): row(SIGN_IN, 403, 403, CLAIMED, 404, 403),
     # The item is not claimed yet, so closing shows the page again with the form's errors.
     ("clinician.close", "POST"): row(SIGN_IN, 403, 403, 400, 404, 403),
+    # Identity checks: the account in the URL is the patient's, confirmed already, so their
+    # practice sees it (and a confirmation goes back to the list); another practice, 404.
+    ("clinician.identity_checks", "GET"): row(SIGN_IN, 403, 403, 200, 200, 403),
+    ("clinician.identity_check", "GET"): row(SIGN_IN, 403, 403, 200, 404, 403),
+    ("clinician.confirm_identity", "POST"): row(
+        SIGN_IN, 403, 403, Redirect("/clinician/identity-checks"), 404, 403
+    ),
 }
 
 # Whose personal details each role may ever see in a response.
@@ -184,6 +196,7 @@ def test_route_answers_each_role_as_the_matrix_says(
         device_id=device_id,
         assessment_id=flagged_assessment.id,
         item_id=flagged_assessment.review_item.id,
+        user_id=world.patient_user.id,
     )
 
     # POSTs carry a valid CSRF token: this matrix is about roles (CSRF has its own tests).
