@@ -1,10 +1,11 @@
 """The one-question-per-page flow: which page comes next, and the answers so far.
 
-The answers in progress are kept in the person's session cookie (nothing on the server), as
-``{"algorithm": id, "version": v, "answers": {...}, "from_record": [...], "preselected":
-{question: [items]}, "support_seen": [...]}``. A question whose answer is a list of scores (the
-PHQ-9 and GAD-7 questionnaires) is asked one item per page; a list of signs ("multiple") is
-one page of checkboxes, with what the record already knows ticked for the person to confirm.
+The answers in progress are kept on the server (``drafts``; the session cookie holds only a
+random id), as ``{"algorithm": id, "version": v, "answers": {...}, "from_record": [...],
+"preselected": {question: [items]}, "support_seen": [...]}``. A question whose answer is a
+list of scores (the PHQ-9 and GAD-7 questionnaires) is asked one item per page; a list of
+signs ("multiple") is one page of checkboxes, with what the record already knows ticked for
+the person to confirm.
 
 After every answer the flow asks the algorithm two things first: whether support must be
 shown at once (``interrupt``, e.g. crisis support on thoughts of suicide), and whether the
@@ -17,8 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage_algorithms.core import Algorithm, Question
-
-SESSION_KEY = "selfcare"
 
 
 @dataclass(frozen=True)

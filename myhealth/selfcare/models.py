@@ -43,3 +43,19 @@ class Assessment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     patient: Mapped[Patient] = relationship()
+
+
+class Draft(db.Model):
+    """Answers to a self-assessment in progress, kept here rather than in the session cookie
+    (signed, not encrypted: anyone with the browser could read answers such as thoughts of
+    self-harm from it). The cookie holds only this row's random id. A draft is deleted when
+    its assessment is saved, and forgotten after a few hours without an answer."""
+
+    __tablename__ = "selfcare_draft"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    # The signed-in person it belongs to; None for someone signed out.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    algorithm_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

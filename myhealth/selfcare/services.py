@@ -1,10 +1,10 @@
 """Running self-assessments: what the record can answer, evaluating, saving and flagging.
 
-Signed out, nothing is stored: the answers live in the person's own session cookie until
-they close the browser. Signed in as a patient, the completed assessment is saved to their
-record (with the FHIR QuestionnaireResponse, and RiskAssessment for scores) and, when the
-outcome needs a clinician, a review item goes to their registered organisation, all in the
-caller's one transaction.
+Signed out, nothing is saved to a record: the answers in progress are a draft on the server
+(see drafts), deleted after two hours without an answer. Signed in as a patient, the
+completed assessment is saved to their record (with the FHIR QuestionnaireResponse, and
+RiskAssessment for scores) and, when the outcome needs a clinician, a review item goes to
+their registered organisation, all in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 import triage_algorithms
+from myhealth.access.policy import identity_confirmed
 from myhealth.access.services import get_patient_for, record_event
 from myhealth.accounts.models import Role
 from myhealth.clinician.models import ReviewItem
@@ -201,7 +202,8 @@ def prefill(session: Session, user, algorithm: Algorithm, *, client_address: str
     """What the signed-in patient's record already holds for this algorithm. The read is
     audited; someone signed out gets nothing pre-filled."""
     keys = record_keys(algorithm)
-    if not keys or not saves_for(user):
+    # An account waiting for its practice to confirm who they are reads nothing of a record.
+    if not keys or not saves_for(user) or not identity_confirmed(user):
         return Prefill()
     patient = get_patient_for(
         session, user, user.patient_id, purpose=PURPOSE, client_address=client_address

@@ -1,8 +1,8 @@
 """Self-assessment pages: choose a tool, one question per page, check answers, the outcome.
 
-Everyone may use the tools, signed in or not. Signed out, the answers stay in the session
-cookie and nothing is stored; signed in as a patient, the record pre-fills what it knows and
-the completed assessment is saved to the record.
+Everyone may use the tools, signed in or not. Signed out, the answers stay in a draft on the
+server (the cookie holds only its id) and nothing is saved to a record; signed in as a
+patient, the record pre-fills what it knows and the completed assessment is saved to it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask_login import current_user
 import triage_algorithms
 from myhealth.access.policy import public, requires
 from myhealth.extensions import db
-from myhealth.selfcare import display, flow, i18n, services
+from myhealth.selfcare import display, drafts, flow, i18n, services
 from myhealth.selfcare.forms import (
     NONE_OF_THESE,
     ConfirmForm,
@@ -44,12 +44,24 @@ def selfcare_helpers():
     }
 
 
+def _user_id():
+    return current_user.id if current_user.is_authenticated else None
+
+
 def _state(algorithm):
-    return flow.state_for(session.get(flow.SESSION_KEY), algorithm)
+    """The person's answers so far to this algorithm (kept on the server), or None."""
+    stored = drafts.load(db.session, session.get(drafts.COOKIE_KEY), _user_id())
+    return flow.state_for(stored, algorithm)
 
 
 def _save_state(state: dict) -> None:
-    session[flow.SESSION_KEY] = state
+    draft_id = drafts.save(db.session, session.get(drafts.COOKIE_KEY), _user_id(), state)
+    db.session.commit()
+    session[drafts.COOKIE_KEY] = str(draft_id)
+
+
+def _forget_state() -> None:
+    drafts.discard(db.session, session.pop(drafts.COOKIE_KEY, None))
 
 
 def _start_page(algorithm):
@@ -98,7 +110,7 @@ def begin(algorithm_id: str):
     known = services.prefill(
         db.session, current_user, algorithm, client_address=client_address()
     )
-    db.session.commit()
+    drafts.purge_expired(db.session)
     state = flow.new_state(algorithm, known.answers, known.from_record, known.preselected)
     _save_state(state)
     return _continue(algorithm, state)
@@ -134,9 +146,9 @@ def _finish(algorithm, state):
         config=current_app.config,
         client_address=client_address(),
     )
-    db.session.commit()
     if completed.assessment is not None:
-        session.pop(flow.SESSION_KEY, None)
+        _forget_state()
+        db.session.commit()
         return redirect(url_for("selfcare.result", assessment_id=completed.assessment.id))
     _save_state({**state, "completed": True})
     return redirect(url_for("selfcare.outcome", algorithm_id=algorithm.id))

@@ -58,7 +58,7 @@ def crawl(client, starts: list[str]) -> tuple[list[str], list[str]]:
         if response.status_code >= 500:
             problems.append(f"{url}: {response.status_code}")
             continue
-        if not response.mimetype == "text/html":
+        if response.mimetype != "text/html":
             continue
         html = response.get_data(as_text=True)
         for line in visible_text(html).splitlines():

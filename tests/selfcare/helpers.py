@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import urlsplit
 
 from tests.accounts.helpers import csrf_token
@@ -62,3 +63,18 @@ def phq9_answers(items: list[int]) -> dict[str, str]:
 
 
 NO_EMERGENCY = {"emergency_signs": ["none_of_these"]}
+
+
+def draft_state(client) -> dict | None:
+    """The answers in progress the server keeps for this client (the cookie holds only the
+    draft's id)."""
+    from myhealth.extensions import db
+    from myhealth.selfcare.models import Draft
+
+    with client.session_transaction() as session:
+        draft_id = session.get("selfcare_draft")
+    if draft_id is None:
+        return None
+    with client.application.app_context():
+        found = db.session.get(Draft, uuid.UUID(draft_id))
+        return dict(found.state) if found is not None else None

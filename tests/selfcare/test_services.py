@@ -13,7 +13,7 @@ from myhealth.access.models import AuditEvent
 from myhealth.records.fhir_import import import_document
 from myhealth.selfcare import services
 from tests.accounts.helpers import csrf_token
-from tests.selfcare.helpers import PREFIX, start
+from tests.selfcare.helpers import PREFIX, draft_state, start
 from triage_algorithms.core import RED_FLAG, REVIEW_THRESHOLD, Outcome
 
 LOINC = "http://loinc.org"
@@ -27,7 +27,7 @@ def add_to_record(db, patient, *resources) -> None:
             "subject": {"reference": f"Patient/{patient.id}"},
             **resource,
         }
-        import_document(db, resource, source="test")
+        import_document(db, resource, organisation=patient.registered_organisation, source="test")
     db.commit()
 
 
@@ -137,15 +137,14 @@ def test_signed_out_nothing_is_read_or_prefilled(db, world):
 
 
 def test_prefilled_answers_are_skipped_and_marked_on_check_your_answers(db, world, signed_in):
-    add_to_record(db, world.patient, condition("13645005"))
+    add_to_record(db, world.patient, condition("77386006"))  # pregnancy
     client = signed_in(world.patient_user)
-    pathway = triage_algorithms.load("cough_breathlessness")
-    copd_question = next(q for q in pathway.questions if q.record_key == "condition:copd")
-    start(client, "cough_breathlessness")
-    with client.session_transaction() as session:
-        state = session["selfcare"]
-    assert state["answers"][copd_question.id] is True
-    assert copd_question.id in state["from_record"]
+    pathway = triage_algorithms.load("headache")
+    pregnant = next(q for q in pathway.questions if q.record_key == "condition:pregnancy")
+    start(client, "headache")
+    state = draft_state(client)
+    assert state["answers"][pregnant.id] is True
+    assert pregnant.id in state["from_record"]
 
 
 def outcome(urgency: int, flags=()) -> Outcome:
@@ -188,8 +187,7 @@ def test_score_thresholds_of_the_issue_flag_at_their_edges(algorithm_id, answers
 def test_a_prefilled_age_shows_as_from_the_record_on_check_your_answers(db, world, signed_in):
     client = signed_in(world.patient_user)
     start(client, "fever_adult")
-    with client.session_transaction() as session:
-        state = session["selfcare"]
+    state = draft_state(client)
     pathway = triage_algorithms.load("fever_adult")
     age_question = next(q for q in pathway.questions if q.record_key == "age")
     assert age_question.id in state["from_record"]
@@ -200,8 +198,7 @@ def test_a_prefilled_age_shows_as_from_the_record_on_check_your_answers(db, worl
         f"{PREFIX}/fever_adult/questions/{age_question.id}",
         data={"csrf_token": token, "answer": "70"},
     )
-    with client.session_transaction() as session:
-        assert age_question.id not in session["selfcare"]["from_record"]
+    assert age_question.id not in draft_state(client)["from_record"]
 
 
 def medicine(name: str, status: str = "active", code: str = "1", resource="MedicationRequest"):
@@ -286,3 +283,13 @@ def test_list_items_the_record_holds_are_ticked_for_the_person_to_confirm(db, wo
         known = services.prefill(db, world.patient_user, pathway)
         assert choice.value in known.preselected[question.id]
         assert question.id not in known.answers
+
+
+def test_an_account_waiting_for_an_identity_check_gets_nothing_from_the_record(db, world):
+    from myhealth.database import utcnow
+
+    add_to_record(db, world.patient, condition("13645005"))
+    world.patient_user.identity_pending_since = utcnow()
+    db.commit()
+    known = services.prefill(db, world.patient_user, triage_algorithms.load("cough_breathlessness"))
+    assert known == services.Prefill()

@@ -19,7 +19,7 @@ from myhealth.clinician.models import ReviewItem
 from myhealth.records.models import ClinicalResource, Gender
 from myhealth.selfcare.models import Assessment
 from tests.accounts.helpers import csrf_token
-from tests.selfcare.helpers import PREFIX, answer_all, phq9_answers, start, submit
+from tests.selfcare.helpers import PREFIX, answer_all, draft_state, phq9_answers, start, submit
 
 MODERATE = [2, 1, 2, 1, 1, 1, 2, 2, 0]  # total 12: moderate, over the review threshold of 10
 MILD = [1, 1, 1, 1, 1, 1, 0, 0, 0]  # total 6: mild, no review
@@ -54,7 +54,7 @@ def test_signed_out_phq9_one_question_per_page_then_the_result_and_nothing_store
     assert check.status_code == 200
     words = text_of(check)
     assert "Check your answers" in words
-    assert "not be stored" in words
+    assert "will not be saved to a health record" in words
     assert check.get_data(as_text=True).count(">Change<") == 9
 
     done = submit(client, "phq9")
@@ -235,9 +235,14 @@ def test_another_patients_assessment_answers_like_one_that_does_not_exist(db, wo
 
 
 def test_answers_from_an_older_version_of_a_tool_start_again(app, client):
+    from myhealth.extensions import db
+    from myhealth.selfcare.models import Draft
+
     start(client, "phq9")
-    with client.session_transaction() as session:
-        session["selfcare"] = {**session["selfcare"], "version": "0.0-withdrawn"}
+    with app.app_context():
+        draft = db.session.scalars(select(Draft)).one()
+        draft.state = {**draft.state, "version": "0.0-withdrawn"}
+        db.session.commit()
     page = client.get(f"{PREFIX}/phq9/questions/items-1")
     assert page.headers["Location"].endswith(f"{PREFIX}/phq9")
 
@@ -490,3 +495,27 @@ def test_a_number_that_is_not_a_measurement_is_refused_not_a_crash(client):
         response = client.post(url, data={"csrf_token": csrf_token(client, url), "answer": bad})
         assert response.status_code == 400, bad
         assert "Enter a number" in text_of(response)
+
+
+def test_answers_in_progress_are_not_in_the_session_cookie(client, app):
+    """The cookie is signed, not encrypted: answers such as thoughts of self-harm stay on
+    the server, and the cookie holds only the draft's random id."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    start(client, "phq9")
+    for n, value in enumerate([0, 0, 0, 0, 0, 0, 0, 0, 2], start=1):
+        url = f"{PREFIX}/phq9/questions/items-{n}"
+        client.post(url, data={"csrf_token": csrf_token(client, url), "answer": str(value)})
+    cookie = client.get_cookie("myhealth_session").value
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    contents = serializer.loads(cookie)
+    assert set(contents) <= {
+        "_fresh",
+        "_id",
+        "_user_id",
+        "csrf_token",
+        "selfcare_draft",
+        "_flashes",
+    }
+    assert "items" not in str(contents)
+    assert draft_state(client)["answers"]["items"][8] == 2
