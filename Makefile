@@ -43,6 +43,7 @@ translations-extract: $(BIN)/.installed
 
 translations-update: translations-extract
 	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/tidy_catalogue.py $(CATALOGUES)/messages.pot $(CATALOGUES)/cy/LC_MESSAGES/messages.po
 
 run: install
 	$(BIN)/myhealth db upgrade
