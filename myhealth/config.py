@@ -90,6 +90,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("MYHEALTH_COOKIE_SECURE"), True),
         "PREFERRED_URL_SCHEME": env.get("MYHEALTH_URL_SCHEME", "https"),
         "SERVER_NAME": env.get("MYHEALTH_SERVER_NAME") or None,
+        # Other names the site answers to (comma-separated), besides SERVER_NAME.
+        "EXTRA_HOSTS": [
+            h.strip() for h in env.get("MYHEALTH_EXTRA_HOSTS", "").split(",") if h.strip()
+        ],
         "WTF_CSRF_TIME_LIMIT": 3600,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "cy"),
@@ -112,6 +116,10 @@ def load_config(overrides: dict | None = None) -> dict:
         if not config["SECRET_KEY"]:
             config["SECRET_KEY"] = _local_secret_key(instance_dir)
     config.update(overrides)
+    if config.get("SERVER_NAME") and config.get("TRUSTED_HOSTS") is None:
+        # A request for any other host is refused (400), so no page or email is ever built
+        # on a Host header an attacker chose.
+        config["TRUSTED_HOSTS"] = [config["SERVER_NAME"], *config.get("EXTRA_HOSTS", [])]
     check_config(config)
     return config
 
@@ -136,4 +144,9 @@ def check_config(config: dict) -> None:
         raise ConfigError(
             "Production needs PostgreSQL (MYHEALTH_DATABASE_URL); "
             "set MYHEALTH_ALLOW_SQLITE=1 to run a single practice on SQLite on purpose."
+        )
+    if not config.get("SERVER_NAME"):
+        raise ConfigError(
+            "Production needs MYHEALTH_SERVER_NAME (e.g. myhealth.example.nhs.uk): links in "
+            "emails are built from it, and requests for any other host are refused."
         )

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
+    Response,
     abort,
     current_app,
     flash,
@@ -20,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from myhealth.access import policy
 from myhealth.config import PROJECT_ROOT
@@ -111,6 +112,11 @@ def init_app(app: Flask) -> None:
         return render_template(
             "errors/error.html", status=status, heading=heading, message=message
         ), status
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc):
+        # No page can be built for a host we do not serve (its links would point there).
+        return Response("Bad request: unknown host.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from myhealth.accounts import services
 from myhealth.accounts.models import User
 from myhealth.messaging.services import send_email
+from myhealth.urls import external_url
 
 
 def send_verification(user: User) -> None:
     token = services.email_verification_token(current_app.config["SECRET_KEY"], user)
-    link = url_for("accounts.verify_email", token=token, _external=True)
+    link = external_url("accounts.verify_email", token=token)
     body = _(
         "Hello %(name)s,\n\n"
         "Confirm your email address to finish setting up your myhealth account:\n\n"
@@ -57,7 +58,7 @@ def send_locked(user: User, minutes: int, client_address: str) -> None:
         minutes,
         name=user.display_name,
         address=client_address or _("unknown"),
-        link=url_for("accounts.sign_in", _external=True),
+        link=external_url("accounts.sign_in"),
     )
     send_email(current_app.config, user.email, _("Someone tried to sign in to your account"), body)
 
@@ -72,7 +73,7 @@ def send_already_registered(user: User) -> None:
         "%(link)s\n\n"
         "If this was not you, you do not need to do anything: your account has not changed.\n",
         name=user.display_name,
-        link=url_for("accounts.sign_in", _external=True),
+        link=external_url("accounts.sign_in"),
     )
     send_email(
         current_app.config,
@@ -92,7 +93,7 @@ def _security_change_body(user: User, what: str) -> str:
         "%(link)s\n",
         name=user.display_name,
         what=what,
-        link=url_for("accounts.sign_in", _external=True),
+        link=external_url("accounts.sign_in"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from myhealth.accounts.models import User
 from myhealth.clinician.models import ReviewItem, ReviewOutcome
 from myhealth.messaging.services import send_email
+from myhealth.urls import external_url
 
 # Outcomes the patient needs to act on or read.
 ANNOUNCED = (ReviewOutcome.ADVICE, ReviewOutcome.BOOK_APPOINTMENT)
@@ -24,7 +25,7 @@ def announce_review(session: Session, item: ReviewItem) -> int:
     users = session.scalars(
         select(User).where(User.patient_id == item.patient_id, User.email_verified_at.is_not(None))
     ).all()
-    link = url_for("selfcare.result", assessment_id=item.assessment_id, _external=True)
+    link = external_url("selfcare.result", assessment_id=item.assessment_id)
     for user in users:
         with force_locale(user.language or "en"):
             body = _(

@@ -14,6 +14,8 @@ def production(monkeypatch, **env):
         "MYHEALTH_DEBUG",
         "MYHEALTH_DATABASE_URL",
         "MYHEALTH_ALLOW_SQLITE",
+        "MYHEALTH_SERVER_NAME",
+        "MYHEALTH_EXTRA_HOSTS",
     ):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
@@ -54,6 +56,7 @@ def test_production_refuses_sqlite_unless_allowed(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="PostgreSQL"):
         load_config({"INSTANCE_DIR": tmp_path})
     monkeypatch.setenv("MYHEALTH_ALLOW_SQLITE", "1")
+    monkeypatch.setenv("MYHEALTH_SERVER_NAME", "myhealth.example.nhs.uk")
     config = load_config({"INSTANCE_DIR": tmp_path})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()  # production never generates a secret
@@ -77,3 +80,40 @@ def test_behind_a_trusted_proxy_https_is_recognised_for_hsts(extra_app):
     assert "max-age=" in response.headers["Strict-Transport-Security"]
     direct = extra_app().test_client().get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in direct.headers  # untrusted header ignored
+
+
+def test_production_refuses_to_start_without_its_server_name(monkeypatch, tmp_path):
+    production(
+        monkeypatch,
+        MYHEALTH_SECRET_KEY=STRONG,
+        MYHEALTH_DATABASE_URL="postgresql+psycopg://db/myhealth",
+    )
+    with pytest.raises(ConfigError, match="MYHEALTH_SERVER_NAME"):
+        load_config({"INSTANCE_DIR": tmp_path})
+    monkeypatch.setenv("MYHEALTH_SERVER_NAME", "myhealth.example.nhs.uk")
+    monkeypatch.setenv("MYHEALTH_EXTRA_HOSTS", "www.myhealth.example.nhs.uk")
+    config = load_config({"INSTANCE_DIR": tmp_path})
+    assert config["TRUSTED_HOSTS"] == ["myhealth.example.nhs.uk", "www.myhealth.example.nhs.uk"]
+
+
+def test_a_request_for_another_host_is_refused_and_sends_no_email(client, db, mailbox):
+    """A sign-up sent with "Host: evil.example" once emailed a working link to evil.example."""
+    from tests.accounts.helpers import csrf_token
+
+    token = csrf_token(client, "/sign-up")
+    response = client.post(
+        "/sign-up",
+        data={"csrf_token": token, "email": "victim@example.com"},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 400
+    assert mailbox.messages == []
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 200
+
+
+def test_links_in_emails_use_the_configured_server_name(app):
+    from myhealth.urls import external_url
+
+    with app.test_request_context("/", headers={"Host": "localhost"}):
+        assert external_url("accounts.sign_in") == "http://localhost/sign-in"
