@@ -238,9 +238,27 @@ def line_chart(
             label = f"{format_date(t, 'd MMM yyyy')}: {display.number(v, unit)} {unit}".strip()
             if line.label:
                 label = f"{line.label}, {label}"
+            flag = _outside(v, band) if band_values else None
+            words, _colour = display.flag_words(flag)
+            if words:
+                label = f"{label} ({words})"
+                # In words beside the point, not by colour alone.
+                out.append(
+                    f'<text class="myhealth-chart__flag" x="{x(t):.1f}" y="{y(v) - 10:.1f}" '
+                    f'text-anchor="middle">{escape(words)}</text>'
+                )
             out.append(_marker(marker, x(t), y(v), series, label))
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute above is escaped
+
+
+def _outside(value: float, band) -> str | None:
+    low, high = band
+    if high is not None and value > high:
+        return "high"
+    if low is not None and value < low:
+        return "low"
+    return None
 
 
 def _marker(kind: str, cx: float, cy: float, series: str, label: str, legend=False) -> str:

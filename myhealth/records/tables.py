@@ -21,10 +21,12 @@ from myhealth.records.display import (
     _date_cell,
     _fhir_date,
     _quantity_text,
+    flag_words,
     interpretation,
     name,
     number,
     reference_range,
+    result_flag,
     result_value,
     status_cell,
     value_and_unit,
@@ -129,15 +131,22 @@ def _immunisation_row(row: ClinicalResource) -> list[Cell]:
     return [Cell(name(row)), _date_cell(when(row)), status]
 
 
+def _value_cell(content: dict, value: str) -> Cell:
+    """A result's value, marked High or Low (in words, as an NHS tag) when it is outside the
+    normal range; other interpretations the laboratory gave follow in brackets."""
+    flag = result_flag(content)
+    if flag is not None and value:
+        return Cell(value, flag=flag_words(flag))
+    words = interpretation(content)
+    return Cell(f"{value} ({words})" if words and value else value or "–")
+
+
 def _result_row(row: ClinicalResource) -> list[Cell]:
     value = result_value(row.content)
-    flag = interpretation(row.content)
-    if flag and value:
-        value = f"{value} ({flag})"
     trend = (row.code, row.code_system) if row.code else None
     return [
         Cell(name(row), trend=trend),
-        Cell(value or "–"),
+        _value_cell(row.content, value),
         Cell(reference_range(row.content) or "–"),
         _date_cell(when(row)),
     ]
@@ -225,11 +234,10 @@ def trend_table(points: list[ClinicalResource]) -> Table:
     rows = []
     for row in reversed(points):
         value, unit = value_and_unit(row.content)
-        flag = interpretation(row.content)
         rows.append(
             [
                 _date_cell(when(row)),
-                Cell(f"{value} ({flag})" if flag and value else value or "–"),
+                _value_cell(row.content, value),
                 Cell(unit or "–"),
                 Cell(reference_range(row.content) or "–"),
             ]

@@ -323,6 +323,44 @@ def test_results_show_values_with_units_and_ranges(db, world, glucose_patient, s
     assert glucose[0][3] == "9 May 2024"  # 10 January plus 4 x 30 days
 
 
+def test_results_out_of_range_are_marked_high_or_low_in_words(
+    db, world, glucose_patient, signed_in
+):
+    """HbA1c 52 against 20 to 41 once looked like any other value. Out of range is shown in
+    words, as an NHS tag, on the list, the summary, the trend table and the chart."""
+    client = signed_in(factories.user(db, Role.PATIENT, patient=glucose_patient))
+    page = soup_of(client.get(f"/record/{glucose_patient.id}/results"))
+    glucose = {r[3]: r[1] for r in table_rows(page) if r[0].startswith("Glucose")}
+    assert glucose["9 May 2024"] == "5.6 mmol/L"
+    assert glucose["9 Apr 2024"] == "7.2 mmol/L High"  # above 6.2
+    assert glucose["9 Feb 2024"] == "6.3 mmol/L High"
+    tags = [t.get_text(strip=True) for t in page.select("main td .nhsuk-tag")]
+    assert tags.count("High") == 2
+    trend = soup_of(client.get(f"/record/{glucose_patient.id}/results/15074-8"))
+    assert [r[1] for r in table_rows(trend)].count("7.2 High") == 1
+    for chart in trend.select("svg.myhealth-chart"):  # one per screen size
+        assert [t.get_text() for t in chart.select(".myhealth-chart__flag")] == ["High", "High"]
+    assert any("(High)" in t.get_text() for t in trend.select("svg title"))
+
+
+@pytest.mark.parametrize(
+    ("content", "flag"),
+    [
+        ({"interpretation": [{"coding": [{"code": "L"}]}], "valueQuantity": {"value": 9}}, "low"),
+        ({"interpretation": [{"coding": [{"code": "HH"}]}]}, "high"),
+        ({"interpretation": [{"coding": [{"code": "A"}]}]}, "abnormal"),
+        ({"valueQuantity": {"value": 52}, "referenceRange": [{"high": {"value": 41}}]}, "high"),
+        ({"valueQuantity": {"value": 19}, "referenceRange": [{"low": {"value": 20}}]}, "low"),
+        ({"valueQuantity": {"value": 41}, "referenceRange": [{"high": {"value": 41}}]}, None),
+        ({"valueQuantity": {"value": 30}}, None),
+    ],
+)
+def test_a_result_is_flagged_from_the_laboratory_or_its_range(content, flag):
+    from myhealth.records.display import result_flag
+
+    assert result_flag(content) == flag
+
+
 def test_pagination_moves_through_the_section(db, tommy, tommy_user, signed_in):
     client = signed_in(tommy_user)
     total = stored(db, tommy, "Observation")
