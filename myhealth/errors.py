@@ -16,6 +16,17 @@ class NotFound(DomainError):
     status = 404
 
 
+class DeniedRead(NotFound):
+    """Someone asked for a patient's data they may not see. It answers exactly like an id
+    that does not exist, and the attempt is written to the audit trail (after the request's
+    transaction is rolled back, so nothing else of the request is kept)."""
+
+    def __init__(self, actor, patient_id, purpose: str = "", client_address: str = ""):
+        super().__init__("Not found")
+        self.actor, self.patient_id = actor, patient_id
+        self.purpose, self.client_address = purpose, client_address
+
+
 class NotAllowed(DomainError):
     status = 403
 

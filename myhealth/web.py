@@ -24,8 +24,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from myhealth.access import policy
+from myhealth.access.services import record_event
 from myhealth.config import PROJECT_ROOT
-from myhealth.errors import DomainError
+from myhealth.errors import DeniedRead, DomainError
 from myhealth.extensions import db, login
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,18 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
+        if isinstance(exc, DeniedRead):
+            # A refused look at a patient's data is audited too, in a transaction of its own.
+            record_event(
+                db.session,
+                "patient.read.denied",
+                actor=exc.actor,
+                patient_id=exc.patient_id,
+                purpose=exc.purpose,
+                outcome="denied",
+                client_address=exc.client_address or client_address(),
+            )
+            db.session.commit()
         if exc.status == 404:
             return page_not_found(exc)
         if exc.status == 403:

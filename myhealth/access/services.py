@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from myhealth.access import policy
 from myhealth.access.models import AuditEvent
 from myhealth.database import utcnow
-from myhealth.errors import NotAllowed, NotFound
+from myhealth.errors import DeniedRead, NotAllowed, NotFound
 from myhealth.records.models import Patient
 
 GENESIS_HASH = "0" * 64
@@ -124,8 +124,10 @@ def get_patient_for(
 ) -> Patient:
     """The patient, if the actor may see them; audited. Otherwise NotFound, never a hint."""
     patient = session.get(Patient, patient_id)
-    if patient is None or not policy.may_access_patient(actor, patient, permission):
+    if patient is None:
         raise NotFound("Patient not found")
+    if not policy.may_access_patient(actor, patient, permission):
+        raise DeniedRead(actor, patient.id, purpose, client_address)
     record_event(
         session,
         "patient.read",
@@ -168,11 +170,17 @@ def get_record_for(
 def record_reads_for(session: Session, actor, patient_id: uuid.UUID) -> list[AuditEvent]:
     """Who has looked at this patient's record, newest first (patient or their clinicians)."""
     patient = session.get(Patient, patient_id)
-    if patient is None or not policy.may_access_patient(actor, patient, "record:patient:read"):
+    if patient is None:
         raise NotFound("Patient not found")
+    if not policy.may_access_patient(actor, patient, "record:patient:read"):
+        raise DeniedRead(actor, patient.id, "record access list")
     stmt = (
         select(AuditEvent)
-        .where(AuditEvent.patient_id == patient_id, AuditEvent.action.like("patient.%"))
+        .where(
+            AuditEvent.patient_id == patient_id,
+            AuditEvent.action.like("patient.%"),
+            AuditEvent.outcome == "success",
+        )
         .order_by(AuditEvent.id.desc())
     )
     return list(session.scalars(stmt))

@@ -14,7 +14,7 @@ from myhealth.access import policy
 from myhealth.access.services import record_event
 from myhealth.clinician.models import ReviewItem, ReviewOutcome, ReviewStatus
 from myhealth.database import utcnow
-from myhealth.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from myhealth.errors import Conflict, DeniedRead, InvalidInput, NotAllowed, NotFound
 from myhealth.records import services as record_services
 from myhealth.records.models import Patient
 
@@ -139,8 +139,10 @@ class ReviewDetail:
 
 def _item_for(session: Session, actor, item_id: uuid.UUID) -> ReviewItem:
     item = session.get(ReviewItem, item_id)
-    if item is None or item.organisation_id != actor.organisation_id:
+    if item is None:
         raise NotFound("Review item not found")
+    if item.organisation_id != actor.organisation_id:
+        raise DeniedRead(actor, item.patient_id, REVIEW_PURPOSE)
     return item
 
 

@@ -23,7 +23,7 @@ from myhealth.access.services import get_patient_for, record_event
 from myhealth.accounts.models import Role
 from myhealth.clinician.models import ReviewItem
 from myhealth.database import utcnow
-from myhealth.errors import NotFound
+from myhealth.errors import DeniedRead, NotFound
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import ACTIVE_CONDITION
 from myhealth.selfcare import fhir
@@ -361,8 +361,10 @@ def assessment_for(
 ) -> Assessment:
     """One of the signed-in patient's own assessments; anyone else's answers "not found"."""
     assessment = session.get(Assessment, assessment_id)
-    if not saves_for(user) or assessment is None or assessment.patient_id != user.patient_id:
+    if assessment is None:
         raise NotFound("Assessment not found")
+    if not saves_for(user) or assessment.patient_id != user.patient_id:
+        raise DeniedRead(user, assessment.patient_id, PURPOSE, client_address)
     get_patient_for(
         session, user, assessment.patient_id, purpose=PURPOSE, client_address=client_address
     )

@@ -56,3 +56,33 @@ def test_a_patient_sees_only_reads_of_their_own_record(db, world, signed_in):
     signed_in(world.other_clinician).get(f"/clinician/patients/{world.other_patient.id}")
     html = signed_in(world.patient_user).get("/your-record/who-has-viewed").get_data(as_text=True)
     assert world.other_clinician.display_name not in html
+
+
+def test_a_refused_look_at_a_patients_data_is_audited_as_refused(db, world, signed_in):
+    """Denied reads of patient data were not audited. A refusal answers like a missing id, and
+    the attempt is written to the trail, apart from the reads the patient is shown."""
+    from myhealth.access.services import verify_chain
+    from tests import factories
+
+    item = factories.assessment(db, world.patient_user).review_item
+    attempts = [
+        (signed_in(world.other_clinician), f"/clinician/patients/{world.patient.id}"),
+        (signed_in(world.other_clinician), f"/clinician/reviews/{item.id}"),
+        (signed_in(world.other_patient_user), f"/self-assessment/assessments/{item.assessment_id}"),
+    ]
+    for client, url in attempts:
+        assert client.get(url).status_code == 404
+    db.expire_all()
+    refused = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.patient_id == world.patient.id, AuditEvent.action == "patient.read.denied"
+        )
+    ).all()
+    assert [(e.actor_user_id, e.outcome) for e in refused] == [
+        (world.other_clinician.id, "denied"),
+        (world.other_clinician.id, "denied"),
+        (world.other_patient_user.id, "denied"),
+    ]
+    assert verify_chain(db).ok
+    html = signed_in(world.patient_user).get("/your-record/who-has-viewed").get_data(as_text=True)
+    assert world.other_clinician.display_name not in html

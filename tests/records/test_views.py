@@ -543,12 +543,20 @@ def test_the_practice_clinician_sees_the_record_and_each_view_is_audited_once(
 
 
 @pytest.mark.parametrize("who", ["other_patient_user", "other_clinician", "patient_user"])
-def test_anyone_else_gets_not_found_and_nothing_is_audited(db, world, tommy, signed_in, who):
+def test_anyone_else_gets_not_found_and_only_the_refusal_is_audited(
+    db, world, tommy, signed_in, who
+):
     client = signed_in(getattr(world, who))
     before = audit_count(db)
-    for url in record_urls(tommy):
+    urls = record_urls(tommy)
+    for url in urls:
         assert client.get(url).status_code == 404, url
-    assert audit_count(db) == before
+    db.expire_all()
+    actions = db.scalars(
+        select(AuditEvent.action).where(AuditEvent.patient_id == tommy.id).order_by(AuditEvent.id)
+    ).all()[-len(urls) :]
+    assert audit_count(db) == before + len(urls)
+    assert set(actions) == {"patient.read.denied"}
 
 
 def test_admins_and_signed_out_people_cannot_read_records(db, world, tommy, signed_in, client):

@@ -42,7 +42,11 @@ def comparable(response, asked) -> tuple[int, str, dict]:
 
 def reads_of(db, patient) -> int:
     db.expire_all()
-    events = db.scalars(select(AuditEvent).where(AuditEvent.patient_id == patient.id))
+    events = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.patient_id == patient.id, AuditEvent.action == "patient.read"
+        )
+    )
     return len(events.all())
 
 
@@ -59,8 +63,14 @@ def test_another_practices_patient_answers_exactly_like_a_missing_one(db, world,
     assert "Page not found" in body
     for detail in (world.patient.family_name, world.patient.nhs_number):
         assert detail not in body
-    # The refused look-up was not a read of the record.
+    # The refused look-up was not a read of the record, but it is in the trail as refused.
     assert reads_of(db, world.patient) == 0
+    refused = db.scalars(
+        select(AuditEvent.actor_user_id).where(
+            AuditEvent.patient_id == world.patient.id, AuditEvent.action == "patient.read.denied"
+        )
+    ).all()
+    assert refused == [world.other_clinician.id]
 
 
 def test_unregistered_patient_is_not_visible_to_any_practice(db, world, signed_in):
