@@ -21,12 +21,13 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
-from myhealth.access.policy import has_permission, requires
+from myhealth.access.policy import has_permission, public, requires
 from myhealth.access.services import IdentityNotConfirmed
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db
 from myhealth.records import charts, display, fhir_export, services, tables
+from myhealth.records import example as example_record
 from myhealth.records.fhir_import import ImportRefused, import_document
 from myhealth.records.forms import RecordFilterForm, UploadForm
 from myhealth.web import client_address
@@ -108,6 +109,20 @@ def summary(patient_id: uuid.UUID):
         patient=found.patient,
         counts=display.section_counts(found.counts),
         breadcrumbs=_breadcrumbs(found.patient, record_page=False),
+    )
+
+
+@bp.get("/record/example")
+@public
+def example():
+    """A made-up person's record, for someone whose own record is still empty."""
+    found = example_record.example_summary()
+    return render_template(
+        "records/example.html",
+        title=_("An example health record"),
+        summary=found,
+        patient=found.patient,
+        counts=display.section_counts(found.counts),
     )
 
 

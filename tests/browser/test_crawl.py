@@ -90,7 +90,7 @@ def client_for(live_server, role: str):
 
 
 STARTS = {
-    "anonymous": ["/", "/self-assessment/", "/sign-in", "/sign-up"],
+    "anonymous": ["/", "/self-assessment/", "/sign-in", "/sign-up", "/record/example"],
     "patient": ["/home", "/record/", "/self-assessment/assessments", "/account"],
     "clinician": ["/clinician/", "/clinician/reviews"],
 }

@@ -708,3 +708,31 @@ def test_pages_issue_the_same_number_of_queries_whatever_the_record_size(
         assert queries(small, path) == queries(large, path), path
     summary = clients[large.id].get(f"/record/{large.id}").get_data(as_text=True)
     assert "4000 entries" in summary and "1000 entries" in summary
+
+
+def test_a_new_patient_with_an_empty_record_is_offered_an_example_to_explore(
+    db, world, signed_in
+):
+    client = signed_in(world.patient_user)
+    page = soup_of(client.get(f"/record/{world.patient.id}"))
+    link = page.select_one('main a[href="/record/example"]')
+    assert link is not None and "example record" in link.get_text()
+    example = soup_of(client.get("/record/example"))
+    text = example.main.get_text(" ", strip=True)
+    assert "This is an example" in text and "made-up person" in text
+    assert "Current health problems" in text and "Latest test results" in text
+    assert len(table_rows(example)) >= 1
+    assert world.patient.family_name not in text
+    # it reads nobody's record
+    db.expire_all()
+    assert not db.scalars(select(AuditEvent).where(AuditEvent.purpose == "example")).all()
+    # someone with a record is not offered it
+    tommy_page = soup_of(signed_in(world.clinician).get(f"/record/{world.patient.id}"))
+    assert tommy_page.select_one('main a[href="/record/example"]') is None
+
+
+def test_the_example_record_is_open_to_anyone_and_in_welsh_too(client):
+    assert client.get("/record/example").status_code == 200
+    client.get("/language/cy")
+    page = soup_of(client.get("/record/example"))
+    assert page.html["lang"] == "cy"

@@ -117,6 +117,8 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("records.upload", "POST"): row(SIGN_IN, 403, 403, 200, 200, 200),  # no file: errors
     # Self-assessment is open to everyone; nothing is started in these fresh sessions, so the
     # pages of a flow send people to its start page.
+    # A made-up person's record to explore: nobody's data.
+    ("records.example", "GET"): everyone(200),
     ("selfcare.index", "GET"): everyone(200),
     ("selfcare.start", "GET"): everyone(200),
     ("selfcare.begin", "POST"): everyone(Redirect("/self-assessment/phq9/questions/items-1")),
