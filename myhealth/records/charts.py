@@ -15,7 +15,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from myhealth.records import display
+from myhealth.records import display, flags
 from myhealth.records.models import ClinicalResource
 
 
@@ -239,7 +239,7 @@ def line_chart(
             if line.label:
                 label = f"{line.label}, {label}"
             flag = _outside(v, band) if band_values else None
-            words, _colour = display.flag_words(flag)
+            words, _colour = flags.flag_words(flag)
             if words:
                 label = f"{label} ({words})"
                 # In words beside the point, not by colour alone.

@@ -21,17 +21,16 @@ from myhealth.records.display import (
     _date_cell,
     _fhir_date,
     _quantity_text,
-    flag_words,
     interpretation,
     name,
     number,
     reference_range,
-    result_flag,
     result_value,
     status_cell,
     value_and_unit,
     when,
 )
+from myhealth.records.flags import flag_words, result_flag
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import SECTIONS
 

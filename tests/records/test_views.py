@@ -356,7 +356,7 @@ def test_results_out_of_range_are_marked_high_or_low_in_words(
     ],
 )
 def test_a_result_is_flagged_from_the_laboratory_or_its_range(content, flag):
-    from myhealth.records.display import result_flag
+    from myhealth.records.flags import result_flag
 
     assert result_flag(content) == flag
 

@@ -95,7 +95,7 @@ def _urls(app, world, flagged_assessment, endpoint, method, device_id):
     )
 
 
-def _check(response, where: str) -> None:
+def check_no_server_error(response, where: str) -> None:
     status = response.status_code
     response.close()
     assert status < 500, f"{where}: {status}"
@@ -116,7 +116,9 @@ def test_no_query_string_breaks_a_page(app, world, clients, flagged_assessment, 
     @given(query=st.dictionaries(st.sampled_from(QUERY_NAMES), VALUES, min_size=1, max_size=4))
     def fuzz(query):
         for url in urls:
-            _check(client.get(url, query_string=query), f"GET {url}?{query} as {role}")
+            check_no_server_error(
+                client.get(url, query_string=query), f"GET {url}?{query} as {role}"
+            )
 
     fuzz()
 
@@ -149,6 +151,8 @@ def test_no_form_input_breaks_a_form(app, world, clients, flagged_assessment, ro
                 name: data.draw(st.one_of(VALUES, st.lists(VALUES, min_size=2, max_size=3)))
                 for name in fields
             }
-            _check(client.post(url, data={"csrf_token": token, **values}), f"POST {url} as {role}")
+            check_no_server_error(
+                client.post(url, data={"csrf_token": token, **values}), f"POST {url} as {role}"
+            )
 
     fuzz()

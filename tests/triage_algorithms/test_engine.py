@@ -955,6 +955,9 @@ def test_the_whole_catalogue_imports_nothing_from_the_portal():
 
 def test_engine_module_exports():
     assert set(engine.__all__) == {
+        "DEMOGRAPHIC_KEYS",
+        "QUESTION_TYPES",
+        "SOURCE_HOSTS",
         "PATHWAYS_DIR",
         "Pathway",
         "PathwayError",
