@@ -64,10 +64,16 @@ def test_the_demo_servers_log_is_one_plain_line_per_request_when_not_a_terminal(
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_port}"
-        with urllib.request.urlopen(f"{base}/healthz") as reply:
+
+        def get(path):  # as the app's configured server name
+            return urllib.request.urlopen(
+                urllib.request.Request(f"{base}{path}", headers={"Host": "localhost"})
+            )
+
+        with get("/healthz") as reply:
             assert reply.status == 200
         try:
-            urllib.request.urlopen(f"{base}/no-such-page")
+            get("/no-such-page")
         except urllib.error.HTTPError as missing:
             assert missing.code == 404
             missing.close()
