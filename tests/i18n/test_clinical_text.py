@@ -4,20 +4,14 @@ on a Welsh page (a source's title, advice kept from an older version) is marked 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 import triage_algorithms
 from myhealth.selfcare.i18n import extract_pathways
+from tests.i18n.extract import CATALOGUE, extracted_ids
 from triage_algorithms.engine import PATHWAYS_DIR
-
-ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "myhealth" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 
 
 def texts_of(algorithm) -> set[str]:
@@ -41,28 +35,7 @@ def _paragraphs(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> set[str]:
     """The messages Babel extracts, as `make translations-extract` does."""
-    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
-            "--no-location",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    with pot.open("rb") as fh:
-        return {m.id for m in read_po(fh) if m.id}
+    return extracted_ids(tmp_path_factory.mktemp("pot") / "messages.pot")
 
 
 @pytest.mark.parametrize("entry", triage_algorithms.catalogue(), ids=lambda e: e["id"])

@@ -1,15 +1,9 @@
 """English and Welsh: the language follows the person's choice, then the browser."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 from babel.messages.pofile import read_po
 
 from tests.accounts.helpers import post_form
-
-ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "myhealth" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+from tests.i18n.extract import CATALOGUE, extracted_ids
 
 
 def lang_of(html: str) -> str:
@@ -61,32 +55,7 @@ def test_errors_are_translated_too(client):
 
 
 def test_welsh_catalogue_is_complete_and_up_to_date(tmp_path):
-    pot = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
-            "-k",
-            "N_",
-            "--no-location",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    with pot.open("rb") as fh:
-        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    wanted = extracted_ids(tmp_path / "messages.pot")
     with CATALOGUE.open("rb") as fh:
         catalogue = read_po(fh)
     have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue if m.id}
