@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
             [FileSystemLoader(app.template_folder), PackageLoader("nhsuk_frontend_jinja")]
         ),
         "autoescape": True,
+        # A block tag's own line leaves no blank line or indentation in the page.
+        "trim_blocks": True,
+        "lstrip_blocks": True,
     }
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 

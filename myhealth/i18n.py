@@ -25,7 +25,36 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def use_language(code: str) -> None:
+    """Speak this language for the rest of the request (the language switch link)."""
+    from flask_babel import refresh
+
+    g.language_override = code
+    g.pop("translations", None)
+    refresh()
+
+
+def _translations():
+    # Flask-Babel looks the catalogue up through its request context on every call (tens of
+    # microseconds, dozens of strings per page); the first lookup is kept for the request.
+    found = g.get("translations")
+    if found is None:
+        from flask_babel import get_translations
+
+        found = g.translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
+    # Templates' _(), gettext and ngettext, as Flask-Babel installs them, but cached.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
     @app.context_processor
     def language_context():
         from flask_babel import get_locale

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from myhealth.access.services import record_event
 from myhealth.accounts import passwords
@@ -297,7 +297,11 @@ def _live_device(session: Session, session_id: str) -> UserSession | None:
         sid = uuid.UUID(session_id)
     except (ValueError, TypeError):
         return None
-    device = session.get(UserSession, sid)
+    # One statement for the device and its user. Every request checks the session's lifetime
+    # and then loads its user: the device is kept in this unit of work's identity map (which
+    # holds only what is referenced) so that the second look finds it without a query.
+    device = session.get(UserSession, sid, options=[joinedload(UserSession.user)])
+    session.info["live_device"] = device
     if device is None or device.ended_at is not None:
         return None
     return device

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -22,7 +21,7 @@ from myhealth.accounts import services as account_services
 from myhealth.extensions import db
 from myhealth.home import services
 from myhealth.home.forms import CustomiseForm, MoveForm
-from myhealth.i18n import LANGUAGE_COOKIE
+from myhealth.i18n import LANGUAGE_COOKIE, use_language
 from myhealth.web import client_address, safe_next
 
 bp = Blueprint("home", __name__)
@@ -55,7 +54,7 @@ def set_language(code: str):
     if current_user.is_authenticated:
         account_services.set_language(db.session, current_user, code)
         db.session.commit()
-    g.language_override = code
+    use_language(code)
     response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
     response.set_cookie(
         LANGUAGE_COOKIE,

@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from myhealth.records import display, flags
+from myhealth.records import display, flags, formatting
 from myhealth.records.models import ClinicalResource
 
 
@@ -207,7 +207,7 @@ def line_chart(
         out.append(
             f'<text class="myhealth-chart__label" x="{tx:.1f}" '
             f'y="{top + plot_h + 24}" text-anchor="middle">'
-            f"{escape(format_date(tick, pattern))}</text>"
+            f"{escape(formatting.date_text(tick, pattern))}</text>"
         )
     out.append(
         f'<line class="myhealth-chart__axis" x1="{left}" x2="{left}" y1="{top}" '
@@ -235,7 +235,9 @@ def line_chart(
             out.append(f'<polyline class="myhealth-chart__line {series}" points="{path}"/>')
         marker = MARKERS[(number - 1) % len(MARKERS)]
         for t, v in ordered:
-            label = f"{format_date(t, 'd MMM yyyy')}: {display.number(v, unit)} {unit}".strip()
+            label = (
+                f"{formatting.date_text(t, 'd MMM yyyy')}: {display.number(v, unit)} {unit}".strip()
+            )
             if line.label:
                 label = f"{line.label}, {label}"
             flag = _outside(v, band) if band_values else None
@@ -335,8 +337,8 @@ def describe(
                 "highest %(high)s, latest %(latest)s.",
                 len(values),
                 test=line.label or title,
-                first=format_date(ordered[0][0], "d MMMM yyyy"),
-                last=format_date(ordered[-1][0], "d MMMM yyyy"),
+                first=formatting.date_text(ordered[0][0], "d MMMM yyyy"),
+                last=formatting.date_text(ordered[-1][0], "d MMMM yyyy"),
                 low=amount(min(values)),
                 high=amount(max(values)),
                 latest=amount(values[-1]),

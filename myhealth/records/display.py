@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from myhealth.records import fhir_fields
+from myhealth.records import fhir_fields, formatting
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import SECTIONS
 
@@ -212,13 +211,13 @@ class Reading:
 
 
 def section_title(section: str) -> str:
-    return str(SECTION_TITLES.get(section, section))
+    return formatting.labels(SECTION_TITLES).get(section, section)
 
 
 def status_label(status: str | None) -> str:
     if not status:
         return ""
-    return str(STATUS_LABELS.get(status, status.replace("-", " ").capitalize()))
+    return formatting.labels(STATUS_LABELS).get(status) or status.replace("-", " ").capitalize()
 
 
 def status_cell(status: str | None) -> Cell:
@@ -233,7 +232,7 @@ def unit_label(unit: str | None) -> str:
     if not unit:
         return ""
     if unit in _UNITS:
-        return str(_UNITS[unit])
+        return formatting.labels(_UNITS)[unit]
     text = re.sub(r"\{[^}]*\}", "", unit).strip()
     text = re.sub(r"10\*(-?\d+)", lambda m: "×10" + m.group(1).translate(_SUPERSCRIPT), text)
     text = re.sub(r"\bu(?=(L|g|mol|mmol)\b)", "µ", text)
@@ -256,7 +255,7 @@ def number(value: float | int, unit: str | None = None) -> str:
     size = abs(value)
     places = 0 if size >= 100 or unit in _WHOLE_UNITS else 1 if size >= 10 else 2
     rounded = round(float(value), places)
-    return format_decimal(rounded, format="#,##0." + "#" * places if places else "#,##0")
+    return formatting.decimal_text(rounded, "#,##0." + "#" * places if places else "#,##0")
 
 
 def _concept_text(concept) -> str:
@@ -288,10 +287,10 @@ def date_text(value: datetime | None, *, precision: int = 10) -> str:
     if value is None:
         return ""
     if precision == 4:
-        return format_date(value, "yyyy")
+        return formatting.date_text(value, "yyyy")
     if precision == 7:
-        return format_date(value, "MMMM yyyy")
-    return format_date(value, "d MMM yyyy")
+        return formatting.date_text(value, "MMMM yyyy")
+    return formatting.date_text(value, "d MMM yyyy")
 
 
 def _fhir_date(value) -> str:
@@ -326,7 +325,7 @@ def name(row: ClinicalResource) -> str:
     if row.resource_type == "Encounter":
         kind = (content.get("class") or {}).get("code")
         if kind in ENCOUNTER_CLASSES:
-            return str(ENCOUNTER_CLASSES[kind])
+            return formatting.labels(ENCOUNTER_CLASSES)[kind]
     if content.get("description") and isinstance(content["description"], str):
         return content["description"]
     if content.get("title"):

@@ -14,21 +14,22 @@ from functools import cache
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_fields import search_columns
 from myhealth.records.models import ClinicalResource, Gender, Patient
-from myhealth.records.services import ACTIVE_CONDITION, CURRENT_MEDICINE, RecordSummary
+from myhealth.records.services import (
+    ACTIVE_CONDITION,
+    CURRENT_MEDICINE,
+    SUMMARY_FULL,
+    RecordSummary,
+    newest_first,
+)
 
 EXAMPLE_ID = uuid.UUID("00000000-0000-4000-8000-00000000e7a1")
 # 999 000 0000-series numbers are never issued to real people (NHS test range).
 EXAMPLE_NHS_NUMBER = "9990000018"
 
 
-def _newest(items: list[ClinicalResource], limit: int) -> list[ClinicalResource]:
-    dated = sorted(items, key=lambda r: (r.effective_at is not None, r.effective_at), reverse=True)
-    return dated[:limit]
-
-
 @cache
-def example_summary() -> RecordSummary:
-    """The example person's record summary, as the summary page shows a real one."""
+def _example() -> tuple[Patient, tuple[ClinicalResource, ...]]:
+    """The example person and every entry of their record, built in memory."""
     patient = Patient(
         id=EXAMPLE_ID,
         nhs_number=EXAMPLE_NHS_NUMBER,
@@ -47,35 +48,55 @@ def example_summary() -> RecordSummary:
             continue
         rows.append(
             ClinicalResource(
+                id=uuid.uuid5(EXAMPLE_ID, f"{content['resourceType']}/{content.get('id', '')}"),
                 resource_type=content["resourceType"],
                 fhir_id=content.get("id", ""),
                 content=content,
                 **search_columns(content["resourceType"], content),
             )
         )
+    return patient, tuple(rows)
+
+
+def example_rows() -> tuple[ClinicalResource, ...]:
+    """Every entry of the example record (never stored)."""
+    return _example()[1]
+
+
+@cache
+def example_summary() -> RecordSummary:
+    """The example person's record summary, as the summary page shows a real one."""
+    patient, rows = _example()
 
     def of(*types: str) -> list[ClinicalResource]:
         return [r for r in rows if r.resource_type in types]
 
     latest: dict[tuple, ClinicalResource] = {}
-    for row in _newest([r for r in of("Observation") if r.code], len(rows)):
+    for row in newest_first([r for r in of("Observation") if r.code]):
         latest.setdefault((row.code_system, row.code), row)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.resource_type] = counts.get(row.resource_type, 0) + 1
-    return RecordSummary(
-        patient=patient,
-        problems=_newest([r for r in of("Condition") if r.status in ACTIVE_CONDITION], 20),
-        allergies=_newest([r for r in of("AllergyIntolerance") if r.status != "resolved"], 20),
-        medicines=_newest(
+    current = {
+        "conditions": newest_first([r for r in of("Condition") if r.status in ACTIVE_CONDITION]),
+        "allergies": newest_first([r for r in of("AllergyIntolerance") if r.status != "resolved"]),
+        "medicines": newest_first(
             [
                 r
                 for r in of("MedicationRequest", "MedicationStatement")
                 if r.status in CURRENT_MEDICINE
-            ],
-            20,
+            ]
         ),
-        results=list(latest.values())[:8],
-        immunisations=_newest(of("Immunization"), 5),
+    }
+    # All of a part, as the printed summary shows them: the example has no section pages.
+    limits = SUMMARY_FULL
+    return RecordSummary(
+        patient=patient,
+        problems=current["conditions"][: limits["conditions"]],
+        allergies=current["allergies"][: limits["allergies"]],
+        medicines=current["medicines"][: limits["medicines"]],
+        results=list(latest.values())[: limits["results"]],
+        immunisations=newest_first(of("Immunization"))[: limits["immunisations"]],
         counts=counts,
+        current={part: len(entries) for part, entries in current.items()},
     )

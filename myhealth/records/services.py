@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from myhealth.access.services import get_record_for
@@ -35,6 +36,27 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 ACTIVE_CONDITION = ("active", "recurrence", "relapse")
 CURRENT_MEDICINE = ("active", "on-hold")
 
+_kind, _status = ClinicalResource.resource_type, ClinicalResource.status
+# What the summary's lists of current entries hold, by record section.
+CURRENT = {
+    "conditions": (_kind == "Condition", _status.in_(ACTIVE_CONDITION)),
+    "allergies": (
+        _kind == "AllergyIntolerance",
+        or_(_status.is_(None), _status != "resolved"),
+    ),
+    "medicines": (_kind.in_(SECTIONS["medicines"]), _status.in_(CURRENT_MEDICINE)),
+}
+
+# How many entries of each part a summary shows, newest first. The record summary page shows
+# the latest few of each and links to the whole, paged section; the printed summary and a
+# clinician's review of an assessment show more (bounded all the same). "results" is the
+# latest result of that many different tests.
+_PARTS = ("conditions", "allergies", "medicines", "results", "immunisations")
+SUMMARY_LATEST = dict.fromkeys(_PARTS, 5)
+SUMMARY_FULL = dict(zip(_PARTS, (20, 20, 20, 8, 5), strict=True))
+# A test not done among the last this many results is not among the "latest".
+_RECENT_RESULTS = 300
+
 
 @dataclass(frozen=True)
 class RecordPage:
@@ -54,7 +76,9 @@ class RecordSummary:
     medicines: list[ClinicalResource]
     results: list[ClinicalResource]
     immunisations: list[ClinicalResource]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # entries by resource type
+    # Current entries in all, by section (see CURRENT), where the lists may show fewer.
+    current: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -136,6 +160,98 @@ def section_page(
     return RecordPage(patient, section, items, total, page, pages)
 
 
+# The summary's statements are built once (composing a statement costs several times what
+# running it does, and the summary is read often); each reads through the indexes on
+# (patient, type, date) and (patient, code), so its cost does not grow with the record.
+_PATIENT = bindparam("patient_id")
+_NEWEST_FIRST = (ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
+
+
+@cache
+def _summary_entries(limits: tuple[tuple[str, int], ...]):
+    """The newest few current entries of each listed part, and the rows of the given ids (the
+    latest results), in one statement."""
+    parts = {**CURRENT, "immunisations": (_kind == "Immunization",)}
+    newest = [
+        select(ClinicalResource.id)
+        .where(ClinicalResource.patient_id == _PATIENT, *parts[part])
+        .order_by(*_NEWEST_FIRST)
+        .limit(limit)
+        .subquery()
+        for part, limit in limits
+        if part in parts
+    ]
+    ids = union_all(*(select(part.c.id) for part in newest))
+    return select(ClinicalResource).where(
+        or_(
+            ClinicalResource.id.in_(ids),
+            ClinicalResource.id.in_(bindparam("result_ids", expanding=True)),
+        )
+    )
+
+
+_RECENT_TESTS = (
+    select(ClinicalResource.id, ClinicalResource.code_system, ClinicalResource.code)
+    .where(
+        ClinicalResource.patient_id == _PATIENT,
+        _kind == "Observation",
+        ClinicalResource.effective_at.is_not(None),
+        ClinicalResource.code.is_not(None),
+    )
+    .order_by(ClinicalResource.effective_at.desc())  # served by the index, no sort
+    .limit(_RECENT_RESULTS)
+)
+_COUNTS = (
+    select(_kind, func.count(ClinicalResource.id))
+    .where(ClinicalResource.patient_id == _PATIENT)
+    .group_by(_kind)
+)
+
+
+def patient_count(*conditions):
+    """The number of the patient's (bound as ``patient_id``) entries that meet the conditions,
+    as a column: a count through the (patient, type) index of those rows only."""
+    return (
+        select(func.count(ClinicalResource.id))
+        .where(ClinicalResource.patient_id == _PATIENT, *conditions)
+        .scalar_subquery()
+    )
+
+
+_CURRENT_COUNTS = select(*(patient_count(*conditions) for conditions in CURRENT.values()))
+
+
+def _latest_result_ids(session: Session, patient_id: uuid.UUID, tests: int) -> list[uuid.UUID]:
+    """The latest result of each of the most recently done tests: read the newest results
+    through the index, keeping the first of each test, and stop when there are enough."""
+    seen: set[tuple] = set()
+    ids: list[uuid.UUID] = []
+    # Through the connection, not the ORM (which would fetch every row first): rows are read
+    # from the database as the loop asks for them.
+    recent = session.connection().execute(_RECENT_TESTS, {"patient_id": patient_id})
+    try:
+        for row_id, system, code in recent:
+            if (system, code) not in seen:
+                seen.add((system, code))
+                ids.append(row_id)
+                if len(ids) == tests:
+                    break
+    finally:
+        recent.close()
+    return ids
+
+
+def newest_first(rows: list[ClinicalResource]) -> list[ClinicalResource]:
+    """In the record pages' order: newest first, undated last, then by id (as in SQL)."""
+    rows = sorted(rows, key=lambda r: r.id)
+    # Sorting is stable (reverse too), so entries of the same date stay in id order.
+    rows.sort(key=lambda r: (r.effective_at is not None, r.effective_at or _EPOCH), reverse=True)
+    return rows
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def summary(
     session: Session,
     actor,
@@ -143,73 +259,37 @@ def summary(
     *,
     client_address: str = "",
     purpose: str = "record",
+    limits: dict[str, int] = SUMMARY_FULL,
 ) -> RecordSummary:
-    """Active problems, allergies, current medicines, latest results and immunisations."""
+    """Current problems, allergies and medicines, the latest results and recent vaccinations
+    (each newest first, as many as ``limits`` says), with the number of entries of each type
+    and of current entries. A fixed number of queries, whatever the size of the record."""
     patient = _open(session, actor, patient_id, purpose, client_address)
-    base = ClinicalResource.patient_id == patient.id
-
-    def newest(*conditions, limit=10):
-        return list(
-            session.scalars(
-                select(ClinicalResource)
-                .where(base, *conditions)
-                .order_by(ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
-                .limit(limit)
-            )
-        )
-
-    problems = newest(
-        ClinicalResource.resource_type == "Condition",
-        ClinicalResource.status.in_(ACTIVE_CONDITION),
-        limit=20,
-    )
-    allergies = newest(
-        ClinicalResource.resource_type == "AllergyIntolerance",
-        or_(ClinicalResource.status.is_(None), ClinicalResource.status != "resolved"),
-        limit=20,
-    )
-    medicines = newest(
-        ClinicalResource.resource_type.in_(SECTIONS["medicines"]),
-        ClinicalResource.status.in_(CURRENT_MEDICINE),
-        limit=20,
-    )
-    immunisations = newest(ClinicalResource.resource_type == "Immunization", limit=5)
-    # The latest result of each test: read the most recent observations through the
-    # (patient, type, date) index and keep the first of each code. Bounded work, whatever
-    # the size of the record; a test not done among the last 300 results is not "latest".
-    recent = session.execute(
-        select(ClinicalResource.id, ClinicalResource.code_system, ClinicalResource.code)
-        .where(
-            base,
-            ClinicalResource.resource_type == "Observation",
-            ClinicalResource.effective_at.is_not(None),
-            ClinicalResource.code.is_not(None),
-        )
-        .order_by(ClinicalResource.effective_at.desc())  # served by the index, no sort
-        .limit(300)
+    result_ids = _latest_result_ids(session, patient.id, limits["results"])
+    rows = session.scalars(
+        _summary_entries(tuple(limits.items())),
+        {"patient_id": patient.id, "result_ids": result_ids},
     ).all()
-    seen: set[tuple] = set()
-    latest_ids = []
-    for row_id, system, code in recent:
-        if (system, code) not in seen and len(latest_ids) < 8:
-            seen.add((system, code))
-            latest_ids.append(row_id)
-    loaded = {
-        r.id: r
-        for r in session.scalars(
-            select(ClinicalResource).where(ClinicalResource.id.in_(latest_ids))
-        )
-    }
-    unique_results = [loaded[i] for i in latest_ids]
-    counts = dict(
-        session.execute(
-            select(ClinicalResource.resource_type, func.count(ClinicalResource.id))
-            .where(base)
-            .group_by(ClinicalResource.resource_type)
-        ).all()
-    )
+    by_type: dict[str, list[ClinicalResource]] = {}
+    for row in rows:
+        by_type.setdefault(row.resource_type, []).append(row)
+
+    def part(*types: str) -> list[ClinicalResource]:
+        return newest_first([row for kind in types for row in by_type.get(kind, [])])
+
+    loaded = {row.id: row for row in rows}
+    numbers = session.connection()  # plain numbers: no ORM entities to build
+    counts = dict(numbers.execute(_COUNTS, {"patient_id": patient.id}).all())
+    current = numbers.execute(_CURRENT_COUNTS, {"patient_id": patient.id}).one()
     return RecordSummary(
-        patient, problems, allergies, medicines, unique_results[:8], immunisations, counts
+        patient,
+        problems=part("Condition"),
+        allergies=part("AllergyIntolerance"),
+        medicines=part(*SECTIONS["medicines"]),
+        results=[loaded[i] for i in result_ids],
+        immunisations=part("Immunization"),
+        counts=counts,
+        current=dict(zip(CURRENT, current, strict=True)),
     )
 
 

@@ -1,14 +1,22 @@
 """The tables of the record pages: one row builder per section, and the trend table.
 
 Split from ``display`` (words, dates, values and units), which these rows are built from.
+``nhs_rows`` turns a table's rows into the cells of the NHS.UK table macro
+(templates/components/table.html), here rather than in a template loop, where it is cheaper.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 
+from myhealth.records import formatting
 from myhealth.records.display import (
     ALLERGY_CATEGORIES,
     CRITICALITY,
@@ -54,10 +62,9 @@ def reactions(content: dict) -> str:
 
 def _allergy_row(row: ClinicalResource) -> list[Cell]:
     content = row.content
-    kinds = ", ".join(str(ALLERGY_CATEGORIES.get(c, c)) for c in content.get("category") or [])
-    risk = (
-        str(CRITICALITY.get(content.get("criticality"), "")) if content.get("criticality") else ""
-    )
+    categories = formatting.labels(ALLERGY_CATEGORIES)
+    kinds = ", ".join(str(categories.get(c, c)) for c in content.get("category") or [])
+    risk = formatting.labels(CRITICALITY).get(content.get("criticality"), "")
     return [
         Cell(name(row)),
         Cell(reactions(content) or "–"),
@@ -110,7 +117,7 @@ def _frequency(timing: dict) -> str:
 
 
 def _medicine_row(row: ClinicalResource) -> list[Cell]:
-    kind = Cell(str(DOCUMENT_KINDS.get(row.resource_type, "")))
+    kind = Cell(formatting.labels(DOCUMENT_KINDS).get(row.resource_type, ""))
     return [
         Cell(name(row)),
         Cell(dosage(row.content) or "–"),
@@ -121,9 +128,9 @@ def _medicine_row(row: ClinicalResource) -> list[Cell]:
 
 
 def _immunisation_row(row: ClinicalResource) -> list[Cell]:
-    label = IMMUNISATION_STATUS.get(row.status or "")
+    label = formatting.labels(IMMUNISATION_STATUS).get(row.status or "")
     status = (
-        Cell(str(label), tag="green" if row.status == "completed" else "grey")
+        Cell(label, tag="green" if row.status == "completed" else "grey")
         if label
         else status_cell(row.status)
     )
@@ -172,7 +179,7 @@ def _care_plan_row(row: ClinicalResource) -> list[Cell]:
     status = row.status or row.content.get("lifecycleStatus")
     return [
         Cell(name(row)),
-        Cell(str(DOCUMENT_KINDS.get(row.resource_type, ""))),
+        Cell(formatting.labels(DOCUMENT_KINDS).get(row.resource_type, "")),
         _date_cell(when(row)),
         status_cell(status),
     ]
@@ -189,7 +196,7 @@ def _document_row(row: ClinicalResource) -> list[Cell]:
         detail = str(row.content.get("description") or "")
     return [
         Cell(name(row)),
-        Cell(str(DOCUMENT_KINDS.get(row.resource_type, ""))),
+        Cell(formatting.labels(DOCUMENT_KINDS).get(row.resource_type, "")),
         Cell(detail or "–"),
         _date_cell(when(row)),
         status_cell(row.status),
@@ -225,7 +232,10 @@ assert set(_ROWS) == set(SECTIONS)  # every section the service offers has a tab
 def table(section: str, items: list[ClinicalResource]) -> Table:
     """The section's table: plain-English headers and one row of cells per resource."""
     headers, make_row = _ROWS[section]
-    return Table([str(h) for h in headers], [make_row(row) for row in items])
+    return Table(formatting.texts(headers), [make_row(row) for row in items])
+
+
+_TREND_HEADERS = (_l("Date"), _l("Result"), _l("Unit"), _l("Normal range"))
 
 
 def trend_table(points: list[ClinicalResource]) -> Table:
@@ -241,6 +251,43 @@ def trend_table(points: list[ClinicalResource]) -> Table:
                 Cell(reference_range(row.content) or "–"),
             ]
         )
-    return Table(
-        [str(_l("Date")), str(_l("Result")), str(_l("Unit")), str(_l("Normal range"))], rows
-    )
+    return Table(formatting.texts(_TREND_HEADERS), rows)
+
+
+# --- NHS.UK table cells --------------------------------------------------------------------
+
+TrendLink = Callable[[str, str | None], str]
+
+
+def tag_html(text: str, colour: str) -> Markup:
+    """An NHS.UK tag, the element templates/components/tag.html writes (text escaped)."""
+    return Markup('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>').format(colour, text)
+
+
+def trend_links(patient_id: uuid.UUID) -> TrendLink:
+    """Links from a result to its trend page, for ``nhs_rows``."""
+
+    def link(code: str, system: str | None) -> str:
+        return url_for("records.result_trend", patient_id=patient_id, code=code, system=system)
+
+    return link
+
+
+def _nhs_cell(cell: Cell, trend_link: TrendLink | None) -> dict:
+    # Every key present: a template reads a missing one through two exceptions.
+    html = href = classes = None
+    if cell.tag:
+        html = tag_html(cell.text, cell.tag)
+    elif cell.flag:  # the value, then High or Low in words
+        html = Markup("{} {}").format(cell.text, tag_html(*cell.flag))
+    elif cell.trend and trend_link is not None:
+        href = trend_link(*cell.trend)
+    elif cell.nowrap:
+        classes = "myhealth-nowrap"
+    return {"text": cell.text, "html": html, "href": href, "classes": classes}
+
+
+def nhs_rows(table: Table, trend_link: TrendLink | None = None) -> list[list[dict]]:
+    """The table's rows as NHS.UK table cells: statuses and out-of-range flags as tags, dates
+    kept on one line, and each result linking to its trend when ``trend_link`` is given."""
+    return [[_nhs_cell(cell, trend_link) for cell in row] for row in table.rows]

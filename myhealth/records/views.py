@@ -96,7 +96,13 @@ def _page_number() -> int:
 @bp.get("/record/<uuid:patient_id>")
 @requires("record:patient:read")
 def summary(patient_id: uuid.UUID):
-    found = services.summary(db.session, current_user, patient_id, client_address=client_address())
+    found = services.summary(
+        db.session,
+        current_user,
+        patient_id,
+        client_address=client_address(),
+        limits=services.SUMMARY_LATEST,
+    )
     db.session.commit()
     return render_template(
         "records/summary.html",

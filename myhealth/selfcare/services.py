@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 import triage_algorithms
@@ -385,14 +386,17 @@ def current_algorithm(assessment: Assessment) -> Algorithm | None:
         return None
 
 
+@cache  # built once (when the models are all mapped): composing it costs more than running it
+def _latest_for_widget():
+    return (
+        select(Assessment)
+        .where(Assessment.patient_id == bindparam("patient_id"))
+        .options(joinedload(Assessment.review_item))
+        .order_by(Assessment.created_at.desc(), Assessment.id)
+        .limit(bindparam("limit"))
+    )
+
+
 def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -> list[Assessment]:
     """The newest assessments for the homepage widget (its read is audited by the homepage)."""
-    return list(
-        session.scalars(
-            select(Assessment)
-            .where(Assessment.patient_id == patient_id)
-            .options(joinedload(Assessment.review_item))
-            .order_by(Assessment.created_at.desc(), Assessment.id)
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_latest_for_widget(), {"patient_id": patient_id, "limit": limit}))

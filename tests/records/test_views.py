@@ -260,7 +260,8 @@ def test_summary_shows_the_headline_record_with_links(db, tommy, tommy_user, sig
     assert "Lasix 40mg" in medicines and "Acetaminophen 325 MG Oral Tablet" not in medicines
     results = page.select("main table")[2]
     trend_links = [a["href"] for a in results.select("tbody tr td:first-child a")]
-    assert len(trend_links) == len(results.select("tbody tr")) == 8  # each to its trend
+    # The latest result of each of the five tests most recently done, each linking to its trend.
+    assert len(trend_links) == len(results.select("tbody tr")) == 5
     assert all(link.startswith(f"/record/{tommy.id}/results/") for link in trend_links)
     links = {a["href"] for a in page.select("main a")}
     for section in SECTIONS:
@@ -269,6 +270,34 @@ def test_summary_shows_the_headline_record_with_links(db, tommy, tommy_user, sig
     assert "196 entries" in text  # observations counted per section
     nav = page.select_one(".nhsuk-header__navigation")
     assert nav is not None and "Your health record" in nav.get_text()
+
+
+def test_the_summary_shows_the_latest_five_of_each_part_and_links_to_the_rest(
+    db, world, signed_in
+):
+    # 12 conditions (the odd-numbered 6 active, the higher the newer) and 48 results of 10 tests.
+    patient = import_patient(db, json.dumps(generated_record("many", 60)), world.practice)
+    client = signed_in(factories.user(db, Role.PATIENT, patient=patient))
+    page = soup_of(client.get(f"/record/{patient.id}"))
+    problems = [row[0] for row in table_rows(page, 0)]
+    assert problems == [f"Condition number {i}" for i in (11, 9, 7, 5, 3)]
+    part = page.select_one("section:has(#part-conditions)")
+    assert "Showing the latest 5 of 6." in part.get_text(" ", strip=True)
+    link = part.select_one(f'a[href="/record/{patient.id}/conditions"]')
+    assert link.get_text(strip=True) == "View all conditions (12 entries)"
+    results = [row[0] for row in table_rows(page, 1)]  # the latest of the 5 newest tests
+    assert results == [f"Test {i}" for i in (7, 6, 5, 4, 3)]
+    results_part = page.select_one("section:has(#part-results)")
+    assert "Showing the latest" not in results_part.get_text(" ", strip=True)
+    assert "View all test results and measurements (48 entries)" in results_part.get_text(
+        " ", strip=True
+    )
+    # The whole list, paged, behind the link; the printed summary keeps every current problem.
+    section = soup_of(client.get(f"/record/{patient.id}/conditions"))
+    assert len(table_rows(section)) == 12
+    printed = soup_of(client.get(f"/record/{patient.id}/print"))
+    assert len(table_rows(printed, 0)) == 6
+    assert "Showing the latest" not in printed.main.get_text(" ", strip=True)
 
 
 def test_homepage_widget_counts_the_record(db, tommy, tommy_user, signed_in):
@@ -690,9 +719,11 @@ def test_pages_issue_the_same_number_of_queries_whatever_the_record_size(
     clients = {p.id: signed_in(factories.user(db, Role.PATIENT, patient=p)) for p in (small, large)}
     pages = [
         "",
+        "/print",
         "/conditions",
         "/results",
         "/results?q=test&date_from=2015-01-01&page=2",
+        "/results?page=150",  # deep in the large record; the small one has only one page
         "/results/1003-3",
     ]
 
@@ -708,6 +739,9 @@ def test_pages_issue_the_same_number_of_queries_whatever_the_record_size(
         assert queries(small, path) == queries(large, path), path
     summary = clients[large.id].get(f"/record/{large.id}").get_data(as_text=True)
     assert "4000 entries" in summary and "1000 entries" in summary
+    assert "Showing the latest 5 of 500." in summary  # of the current problems
+    deep = soup_of(clients[large.id].get(f"/record/{large.id}/results?page=150"))
+    assert "Showing 2981 to 3000 of 4000 entries." in deep.main.get_text(" ", strip=True)
 
 
 def test_a_new_patient_with_an_empty_record_is_offered_an_example_to_explore(
