@@ -5,15 +5,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
-ASSETS := static/assets
+ASSETS := build/assets
+ASSET_SOURCES := $(shell find static -type f -not -path 'static/assets/*')
 CATALOGUES := myhealth/translations
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 5000
 
-.PHONY: install translations install-test system-deps run test test-sqlite test-postgresql lint \
-        translations-extract translations-update bench clean
+.PHONY: install assets translations install-test system-deps run test test-sqlite \
+        test-postgresql lint translations-extract translations-update bench bench-load clean
 
-install: $(BIN)/.installed $(ASSETS)/.built translations
+install: $(BIN)/.installed assets translations
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +26,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# NHS.UK frontend's built CSS, JS, fonts-free images and manifest, from the npm package.
-$(ASSETS)/.built: node_modules/.installed
-	rm -rf $(ASSETS) && mkdir -p $(ASSETS)
-	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.js $(ASSETS)/
-	cp -R $(NHSUK)/assets/. $(ASSETS)/
-	touch $@
+assets: $(ASSETS)/manifest.json
+
+# NHS.UK frontend's built CSS, JS, images and web app manifest (from the npm package) and our
+# static/ files, with content-hashed names and gzip and brotli copies, for whitenoise to serve.
+$(ASSETS)/manifest.json: tools/build_assets.py node_modules/.installed $(BIN)/.installed \
+		$(ASSET_SOURCES)
+	$(BIN)/python tools/build_assets.py --nhsuk $(NHSUK) --out $(ASSETS)
 
 translations: $(CATALOGUES)/cy/LC_MESSAGES/messages.mo
 
@@ -55,12 +57,14 @@ $(BIN)/.installed-test: setup.cfg $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Chromium for browser tests and PostgreSQL for the second test run, from Debian.
+# Chromium for browser tests, PostgreSQL for the second test run and wrk for the load
+# benchmark, from Debian.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || \
+			! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
-			chromium postgresql fonts-liberation; \
+			chromium postgresql fonts-liberation wrk; \
 	fi
 
 lint: install-test
@@ -77,5 +81,9 @@ test: lint test-sqlite test-postgresql
 bench: install-test
 	$(BIN)/python -m bench.pages --quick
 
+# A live server (gunicorn, 2 workers) under 1, 16 and 64 connections, on SQLite and PostgreSQL.
+bench-load: install-test
+	$(BIN)/python -m bench.load
+
 clean:
-	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .ruff_cache .coverage
+	rm -rf $(VENV) node_modules $(ASSETS) static/assets .pytest_cache .ruff_cache .coverage

@@ -15,27 +15,40 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def content_security_policy(nonce: str | None = None) -> str:
+    script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script_src}",
+            "style-src 'self'",
+            f"font-src 'self' {FONT_CDN}",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+# The built assets are served by whitenoise before Flask sees the request: they carry these
+# fixed headers instead (an SVG opened on its own is a document too).
+ASSET_HEADERS = {
+    "Content-Security-Policy": content_security_policy(),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def set_security_headers(response):
-        nonce = g.get("csp_nonce")
-        script_src = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
-        response.headers["Content-Security-Policy"] = "; ".join(
-            [
-                "default-src 'self'",
-                f"script-src {script_src}",
-                "style-src 'self'",
-                f"font-src 'self' {FONT_CDN}",
-                "img-src 'self' data:",
-                "connect-src 'self'",
-                "object-src 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
+        response.headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce"))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -43,7 +56,8 @@ def init_app(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if not request.path.startswith(("/static/", "/assets/")):
+        if request.endpoint != "static":
             # Pages may hold personal data: never store them in shared caches or history.
+            # (So may a 404 page, even one for a missing asset: it names who is signed in.)
             response.headers["Cache-Control"] = "no-store"
         return response

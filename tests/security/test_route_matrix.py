@@ -56,7 +56,6 @@ CLAIMED = frozenset({302})  # back to the item's own page
 # Each row: row(anonymous, patient, other_patient, clinician, other_clinician, admin).
 EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("static", "GET"): everyone(STATIC),
-    ("assets", "GET"): everyone(STATIC),
     ("home.index", "GET"): TO_HOME,
     ("home.healthz", "GET"): everyone(200),
     ("home.set_language", "GET"): everyone(Redirect("/")),
