@@ -1,4 +1,5 @@
-"""Request plumbing: the access guard, the session user loader, error pages, asset route."""
+"""Request plumbing: the access guard, the session user loader, error pages; built assets and
+compression (myhealth.assets, myhealth.compression)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,16 +23,18 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from myhealth import assets, compression, database
 from myhealth.access import policy
 from myhealth.access.services import record_event
-from myhealth.config import PROJECT_ROOT
 from myhealth.errors import DeniedRead, DomainError
 from myhealth.extensions import db, login
 
 log = logging.getLogger(__name__)
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 # Endpoints that are not views of ours but must stay open.
-PUBLIC_ENDPOINTS = frozenset({"static", "assets"})
+PUBLIC_ENDPOINTS = frozenset({"static"})
 
 
 def client_address() -> str:
@@ -67,11 +69,25 @@ def _load_user(session_id: str):
 
 
 def init_app(app: Flask) -> None:
-    assets_dir = PROJECT_ROOT / "static" / "assets"
+    # /assets/ is answered by whitenoise before Flask sees the request.
+    assets.init_app(app)
+    compression.init_app(app)
 
-    @app.route("/assets/<path:filename>", endpoint="assets")
-    def assets(filename):
-        return send_from_directory(assets_dir, filename, max_age=3600)
+    def begin_writing():
+        # A request that changes things takes SQLite's write lock up front
+        # (see database.immediate_begin); GET and HEAD begin deferred.
+        if request.method not in SAFE_METHODS:
+            g.writing = database.immediate_begin()
+            g.writing.__enter__()
+
+    # First of all before-request hooks, so even the session user's loading begins this way.
+    app.before_request_funcs.setdefault(None, []).insert(0, begin_writing)
+
+    @app.teardown_request
+    def end_writing(exc):
+        writing = g.pop("writing", None)
+        if writing is not None:
+            writing.__exit__(None, None, None)
 
     @app.before_request
     def access_guard():

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from myhealth.access import policy
 from myhealth.access.models import AuditEvent
-from myhealth.database import utcnow
+from myhealth.database import take_write_lock, utcnow
 from myhealth.errors import DeniedRead, NotAllowed, NotFound
 from myhealth.records.models import Patient
 
@@ -57,6 +57,7 @@ def record_event(
     client_address: str = "",
 ) -> AuditEvent:
     """Append one entry to the audit trail, in the caller's transaction."""
+    take_write_lock(session)  # SQLite: before reading the last link of the chain
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))

@@ -194,7 +194,8 @@ def test_a_second_claim_leaves_the_first_owner_and_says_who(db, world, signed_in
 
 def test_two_clinicians_claiming_at_the_same_moment_leave_one_owner(extra_app, scratch_database):
     """Real concurrency: two threads, two connections, committed data, one conditional UPDATE
-    each. Exactly one wins whichever engine serialises the writes."""
+    each, started at the same moment. Exactly one wins whichever engine serialises the writes
+    (SQLite's second writer waits for the first's write lock, taken up front)."""
     from flask_migrate import upgrade
 
     app = extra_app(SQLALCHEMY_DATABASE_URI=scratch_database)
@@ -212,9 +213,9 @@ def test_two_clinicians_claiming_at_the_same_moment_leave_one_owner(extra_app, s
         results: dict[str, str] = {}
 
         def attempt(name, clinician):
+            barrier.wait()
             with Session(engine) as session:
                 actor = session.get(type(clinician), clinician.id)
-                barrier.wait()
                 try:
                     services.claim(session, actor, item_id)
                     session.commit()
