@@ -12,9 +12,11 @@ where it separates words).
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
+
+from tests.html_tree import element_tree
 
 NHSUK = {
     "header": "nhsuk/components/header/macro.jinja",
@@ -34,30 +36,6 @@ LEAN = {
     "backLink": "components/back_link.html",
     "actionLink": "components/action_link.html",
 }
-
-
-def element_tree(html: str) -> list:
-    """Elements with their attributes, their whole text (so words run together show) and
-    children; text nodes with their whitespace collapsed."""
-
-    def nodes(parent) -> list:
-        out = []
-        for child in parent.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                text = " ".join(child.split())
-                if text:
-                    out.append(text)
-                continue
-            attrs = sorted(
-                (name, " ".join(value) if isinstance(value, list) else value)
-                for name, value in child.attrs.items()
-            )
-            out.append((child.name, attrs, " ".join(child.get_text().split()), nodes(child)))
-        return out
-
-    return nodes(BeautifulSoup(html, "html.parser"))
 
 
 def render(app, template: str, name: str, params: dict) -> str:

@@ -11,36 +11,13 @@ and text (whitespace aside, as a browser reads it).
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup, Comment, NavigableString
 from flask_babel import force_locale
 
 from myhealth.records import display, tables
 from myhealth.records.display import Cell, Table
 from myhealth.records.example import EXAMPLE_ID, example_rows
 from myhealth.records.services import SECTIONS
-
-
-def element_tree(html: str) -> list:
-    """Elements with their attributes and children; text with its whitespace collapsed."""
-
-    def nodes(parent) -> list:
-        out = []
-        for child in parent.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                text = " ".join(child.split())
-                if text:
-                    out.append(text)
-                continue
-            attrs = sorted(
-                (name, " ".join(value) if isinstance(value, list) else value)
-                for name, value in child.attrs.items()
-            )
-            out.append((child.name, attrs, nodes(child)))
-        return out
-
-    return nodes(BeautifulSoup(html, "html.parser"))
+from tests.html_tree import element_tree
 
 
 def render(app, source: str, **context) -> str:
