@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from myhealth import assets, compression, database
 from myhealth.access import policy
-from myhealth.access.services import record_event
+from myhealth.access.services import audit_waiting, record_event
 from myhealth.errors import DeniedRead, DomainError
 from myhealth.extensions import db, login
 
@@ -115,8 +115,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_session_touch(response):
-        # Persist last-seen times and expiries that the user loader changed.
-        if db.session.dirty and response.status_code < 500:
+        # Persist last-seen times and expiries that the user loader changed, and any read of
+        # patient data still to be appended to the audit trail.
+        if (db.session.dirty or audit_waiting(db.session)) and response.status_code < 500:
             db.session.commit()
         return response
 

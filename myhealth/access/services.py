@@ -7,8 +7,10 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, insert, inspect, select, text
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from myhealth.access import policy
 from myhealth.access.models import AuditEvent
@@ -17,6 +19,17 @@ from myhealth.errors import DeniedRead, NotAllowed, NotFound
 from myhealth.records.models import Patient
 
 GENESIS_HASH = "0" * 64
+_WAITING = "audit_waiting"  # session.info key: entries to append at commit
+_LAST_LINK = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_COLUMNS = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
+_INSERT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
+# Built once (composing a statement costs more than running it): the patient with their
+# practice, which most pages that read a patient show.
+_PATIENT = (
+    select(Patient)
+    .options(joinedload(Patient.registered_organisation))
+    .where(Patient.id == bindparam("patient_id"))
+)
 # Any constant will do: it names the one lock that serialises appends on PostgreSQL.
 _AUDIT_LOCK_KEY = 7_272_2026
 
@@ -55,12 +68,15 @@ def record_event(
     detail: str = "",
     outcome: str = "success",
     client_address: str = "",
+    at_commit: bool = False,
 ) -> AuditEvent:
-    """Append one entry to the audit trail, in the caller's transaction."""
-    take_write_lock(session)  # SQLite: before reading the last link of the chain
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    """Append one entry to the audit trail, in the caller's transaction.
+
+    With ``at_commit`` the entry is chained when the transaction commits (a read of patient
+    data: nothing else is written, and the data is only shown once that commit succeeds), so
+    the lock that serialises appends is held for the append alone, not for the rest of the
+    request. An entry recorded without it first appends those waiting, keeping their order.
+    """
     organisation = getattr(actor, "organisation", None) if actor is not None else None
     event = AuditEvent(
         occurred_at=utcnow().replace(microsecond=0),
@@ -75,12 +91,59 @@ def record_event(
         purpose=purpose,
         detail=detail[:2000],
         client_address=client_address or "",
-        prev_hash=prev or GENESIS_HASH,
     )
-    event.hash = _chain_hash(event.prev_hash, event)
-    session.add(event)
-    session.flush()
+    waiting = session.info.setdefault(_WAITING, [])
+    waiting.append(event)
+    if not at_commit:
+        append_waiting(session)
     return event
+
+
+def audit_waiting(session: Session) -> bool:
+    return bool(session.info.get(_WAITING))
+
+
+def append_waiting(session: Session) -> None:
+    """Chain and write the entries recorded to be appended at commit (if any), now."""
+    waiting = session.info.pop(_WAITING, None)
+    if not waiting:
+        return
+    take_write_lock(session)  # SQLite: before reading the last link of the chain
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    prev = session.scalar(_LAST_LINK) or GENESIS_HASH
+    connection = session.connection()
+    for event in waiting:
+        event.prev_hash = prev
+        event.hash = prev = _chain_hash(prev, event)
+        # A plain INSERT: the entry is never changed afterwards, so the unit of work's
+        # bookkeeping for it would be spent for nothing.
+        values = {column: getattr(event, column) for column in _COLUMNS}
+        event.id = connection.execute(_INSERT, values).scalar_one()
+
+
+@orm_event.listens_for(Session, "before_commit")
+def _append_at_commit(session: Session) -> None:
+    append_waiting(session)
+
+
+@orm_event.listens_for(Session, "do_orm_execute")
+def _append_before_reading_the_trail(state) -> None:
+    # As autoflush does for rows: whoever reads the trail (the "who has viewed your record"
+    # list, verify) sees the entries waiting in this unit of work, the current look included.
+    if (
+        state.is_select
+        and audit_waiting(state.session)
+        and any(mapper.class_ is AuditEvent for mapper in state.all_mappers)
+    ):
+        append_waiting(state.session)
+
+
+@orm_event.listens_for(Session, "after_transaction_end")
+def _forget_at_rollback(session: Session, transaction) -> None:
+    # A rolled back (or closed) unit of work appends nothing; after a commit nothing waits.
+    if transaction.parent is None:
+        session.info.pop(_WAITING, None)
 
 
 @dataclass(frozen=True)
@@ -114,6 +177,13 @@ def verify_chain(session: Session, progress=None) -> ChainReport:
     return ChainReport(checked, None)
 
 
+def _patient(session: Session, patient_id: uuid.UUID) -> Patient | None:
+    patient = session.identity_map.get(identity_key(Patient, patient_id))
+    if patient is None or inspect(patient).expired:
+        patient = session.execute(_PATIENT, {"patient_id": patient_id}).scalar_one_or_none()
+    return patient
+
+
 def get_patient_for(
     session: Session,
     actor,
@@ -123,8 +193,12 @@ def get_patient_for(
     purpose: str,
     client_address: str = "",
 ) -> Patient:
-    """The patient, if the actor may see them; audited. Otherwise NotFound, never a hint."""
-    patient = session.get(Patient, patient_id)
+    """The patient, if the actor may see them; audited. Otherwise NotFound, never a hint.
+
+    The read's audit entry is appended when the caller's unit of work commits, which it does
+    before showing anything: if that fails, nothing is shown.
+    """
+    patient = _patient(session, patient_id)
     if patient is None:
         raise NotFound("Patient not found")
     if not policy.may_access_patient(actor, patient, permission):
@@ -136,6 +210,7 @@ def get_patient_for(
         patient_id=patient.id,
         purpose=purpose,
         client_address=client_address,
+        at_commit=True,
     )
     return patient
 
@@ -156,7 +231,7 @@ def get_record_for(
     A patient account still waiting for an identity check gets IdentityNotConfirmed for its
     own record (another person's record is "not found" as ever), and nothing is read.
     """
-    patient = session.get(Patient, patient_id)
+    patient = _patient(session, patient_id)
     if (
         patient is not None
         and policy.may_access_patient(actor, patient, "record:patient:read")

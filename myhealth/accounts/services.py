@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from myhealth.access.services import record_event
 from myhealth.accounts import passwords
@@ -292,16 +293,26 @@ def session_lifetime(user: User, config: dict) -> timedelta:
     return timedelta(hours=hours)
 
 
+# The device and its user in one statement, built once: every signed-in request runs it.
+_DEVICE_AND_USER = (
+    select(UserSession)
+    .options(joinedload(UserSession.user))
+    .where(UserSession.id == bindparam("session_id"))
+)
+
+
 def _live_device(session: Session, session_id: str) -> UserSession | None:
     try:
         sid = uuid.UUID(session_id)
     except (ValueError, TypeError):
         return None
-    # One statement for the device and its user. Every request checks the session's lifetime
-    # and then loads its user: the device is kept in this unit of work's identity map (which
-    # holds only what is referenced) so that the second look finds it without a query.
-    device = session.get(UserSession, sid, options=[joinedload(UserSession.user)])
-    session.info["live_device"] = device
+    # Every request checks the session's lifetime and then loads its user: the second look
+    # finds the device in this unit of work's identity map without a query. That map holds
+    # only what is referenced, hence the reference in session.info.
+    device = session.identity_map.get(identity_key(UserSession, sid))
+    if device is None or inspect(device).expired:
+        device = session.execute(_DEVICE_AND_USER, {"session_id": sid}).scalar_one_or_none()
+        session.info["live_device"] = device
     if device is None or device.ended_at is not None:
         return None
     return device

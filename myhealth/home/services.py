@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from myhealth.accounts.models import User
 from myhealth.errors import InvalidInput
 from myhealth.home import registry
 from myhealth.home.models import HomeLayout
+
+# Built once: every homepage reads it.
+_LAYOUT = select(HomeLayout).where(HomeLayout.user_id == bindparam("user_id"))
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class PlacedWidget:
 def layout_for(session: Session, user: User) -> list[PlacedWidget]:
     """Every widget this person's role offers, in their order, with visibility."""
     available = registry.widgets_for_role(user.role)
-    saved = session.get(HomeLayout, user.id)
+    saved = session.execute(_LAYOUT, {"user_id": user.id}).scalar_one_or_none()
     order = list(saved.order) if saved else []
     hidden = set(saved.hidden) if saved else set()
     position = {wid: i for i, wid in enumerate(order)}

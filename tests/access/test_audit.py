@@ -94,3 +94,63 @@ def test_sign_in_and_failed_sign_in_are_recorded_with_address(client, db, world)
         "203.0.113.9",
     )
     assert event.actor_user_id == world.patient_user.id
+
+
+# --- a read's entry is appended as its unit of work commits ----------------------------------
+
+
+def _reads(db, patient_id):
+    return db.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.patient_id == patient_id, AuditEvent.action == "patient.read")
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def test_a_read_is_in_the_trail_when_its_unit_of_work_commits(db, world):
+    from myhealth.access.services import get_patient_for
+
+    before = db.scalar(select(func.count(AuditEvent.id)))
+    get_patient_for(db, world.clinician, world.patient.id, purpose="direct care")
+    db.commit()
+    assert db.scalar(select(func.count(AuditEvent.id))) == before + 1
+    [read] = _reads(db, world.patient.id)
+    assert (read.actor_user_id, read.purpose) == (world.clinician.id, "direct care")
+    assert verify_chain(db).ok
+
+
+def test_a_read_whose_unit_of_work_rolls_back_leaves_no_entry(db, world):
+    from myhealth.access.services import get_patient_for
+
+    before = db.scalar(select(func.count(AuditEvent.id)))
+    get_patient_for(db, world.clinician, world.patient.id, purpose="direct care")
+    db.rollback()
+    # Nothing waits to be appended by the next unit of work either.
+    record_event(db, "test.after", actor=world.patient_user)
+    db.commit()
+    assert db.scalar(select(func.count(AuditEvent.id))) == before + 1
+    assert _reads(db, world.patient.id) == []
+
+
+def test_whoever_reads_the_trail_sees_the_read_just_made(db, world):
+    from myhealth.access.services import get_patient_for, record_reads_for
+
+    get_patient_for(db, world.patient_user, world.patient.id, purpose="homepage")
+    # The "who has viewed your record" list, before any commit, includes this very look.
+    seen = record_reads_for(db, world.patient_user, world.patient.id)
+    assert [(e.actor_user_id, e.purpose) for e in seen] == [(world.patient_user.id, "homepage")]
+
+
+def test_entries_keep_the_order_they_were_recorded_in(db, world):
+    from myhealth.access.services import get_patient_for
+
+    get_patient_for(db, world.clinician, world.patient.id, purpose="direct care")
+    record_event(db, "test.write", actor=world.clinician, patient_id=world.patient.id)
+    db.commit()
+    actions = db.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.patient_id == world.patient.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["patient.read", "test.write"]
+    assert verify_chain(db).ok

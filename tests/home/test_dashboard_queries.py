@@ -69,6 +69,23 @@ def test_the_homepage_asks_the_same_whatever_the_person_has(app, db, world, sign
             assert client.get("/home").status_code == 200
         return len([s for s in seen.sql if "SAVEPOINT" not in s])  # the test's transaction
 
-    # The device and its user, the patient and the audit entry (PostgreSQL also takes a lock
-    # for the audit trail), the layout, the practice, and one statement for each widget's data.
+    # The device and its user, the patient with their practice, the layout, one statement for
+    # each widget's data, and the audit entry at commit (its last link and the insert; SQLite
+    # takes the write lock for it, PostgreSQL a lock for the audit trail).
     assert statements(busy) == statements(quiet) <= 10
+
+
+def test_the_audit_trail_is_locked_only_for_the_homepage_s_own_entry(app, db, world, signed_in):
+    """The read's entry is appended at commit, after everything the page reads, so the lock
+    that serialises appends (SQLite's write lock, PostgreSQL's advisory lock) is not held
+    while the page loads its widgets: under load, others wait for one short append."""
+    client = signed_in(world.patient_user)
+    client.get("/home")
+    with Statements(app) as seen:
+        assert client.get("/home").status_code == 200
+    sql = [s for s in seen.sql if "SAVEPOINT" not in s]
+    locking = [i for i, s in enumerate(sql) if "audit_event" in s or "advisory" in s]
+    reading = [i for i, s in enumerate(sql) if s.startswith("SELECT") and i not in locking]
+    assert locking and reading
+    assert min(locking) > max(reading), sql
+    assert any(s.startswith("INSERT INTO audit_event") for s in sql[min(locking):])
