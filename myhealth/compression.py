@@ -27,7 +27,9 @@ SETTINGS = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br"],  # gzip cannot be flushed chunk by chunk
     "COMPRESS_STREAMS": True,
-    "COMPRESS_BR_LEVEL": 5,
+    # Quality 4 costs about three quarters of 5 on a page for 7% more bytes (as CDNs choose
+    # for dynamic pages); static assets are compressed once, at the highest quality.
+    "COMPRESS_BR_LEVEL": 4,
     "COMPRESS_LEVEL": 6,
     "COMPRESS_MIN_SIZE": 500,
     "COMPRESS_MIMETYPES": [

@@ -45,6 +45,12 @@ def _translations():
     return found
 
 
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext, through the request's cached catalogue (see _translations)."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
 def init_app(app: Flask) -> None:
     # Templates' _(), gettext and ngettext, as Flask-Babel installs them, but cached.
     app.jinja_env.install_gettext_callables(

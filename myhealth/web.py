@@ -13,6 +13,7 @@ from flask import (
     current_app,
     flash,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -23,7 +24,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from myhealth import assets, compression, database
+from myhealth import assets, components, compression, database, navigation
 from myhealth.access import policy
 from myhealth.access.services import audit_waiting, record_event
 from myhealth.errors import DeniedRead, DomainError
@@ -221,6 +222,32 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         return {"endpoint_access": lambda ep: endpoint_access(app, ep)}
+
+    app.jinja_env.globals["url_for"] = _remembered_url_for(app)
+    app.jinja_env.globals["components"] = components
+    app.jinja_env.globals["header_params"] = navigation.header_params
+
+
+def _remembered_url_for(app: Flask):
+    """url_for for templates, remembering the links that take no values.
+
+    Every page links to the same dozen places (header, navigation, footer), and building a
+    link costs tens of microseconds. Such a link depends only on the endpoint and the path
+    the app is served under; anything else (values, a blueprint-relative endpoint, no
+    request) is built afresh.
+    """
+    remembered: dict[tuple[str, str], str] = {}
+
+    def url_for_template(endpoint: str, **values) -> str:
+        if values or endpoint.startswith(".") or not has_request_context():
+            return app.url_for(endpoint, **values)
+        key = (endpoint, request.script_root)
+        found = remembered.get(key)
+        if found is None:
+            found = remembered[key] = app.url_for(endpoint)
+        return found
+
+    return url_for_template
 
 
 def sign_out_current_user() -> None:

@@ -1,0 +1,106 @@
+"""The site header's parameters: the account links and each role's navigation.
+
+Built in Python rather than in the layout template, as every page renders them: the same
+items the layout built before (tests/home/test_navigation.py walks them for each role).
+"""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from myhealth.accounts.models import Role
+from myhealth.i18n import LANGUAGE_NAMES
+from myhealth.i18n import gettext as _
+
+
+def _item(endpoint: str, text: str, current: bool, **values) -> dict:
+    return {"href": url_for(endpoint, **values), "text": text, "current": current}
+
+
+def navigation_items(user) -> list[dict]:
+    """The role's menu, the page's own item marked current."""
+    if not user.is_authenticated:
+        return []
+    endpoint, blueprint = request.endpoint, request.blueprint
+    account = _item("accounts.account", _("Your account"), endpoint == "accounts.account")
+    if user.role == Role.PATIENT:
+        return [
+            _item("home.dashboard", _("Home"), endpoint == "home.dashboard"),
+            _item(
+                "records.summary",
+                _("Your health record"),
+                blueprint == "records",
+                patient_id=user.patient_id,
+            ),
+            _item("selfcare.index", _("Check your symptoms"), blueprint == "selfcare"),
+            _item(
+                "access.record_access",
+                _("Who has viewed your record"),
+                endpoint == "access.record_access",
+            ),
+            account,
+        ]
+    if user.role == Role.CLINICIAN:
+        return [
+            _item("clinician.workspace", _("Your patients"), endpoint == "clinician.workspace"),
+            _item(
+                "clinician.reviews",
+                _("Assessments to review"),
+                endpoint in ("clinician.reviews", "clinician.review"),
+            ),
+            _item("records.upload", _("Import records"), endpoint == "records.upload"),
+            account,
+        ]
+    return [
+        _item("accounts.staff", _("Staff accounts"), endpoint == "accounts.staff"),
+        _item("records.upload", _("Import records"), endpoint == "records.upload"),
+        account,
+    ]
+
+
+def header_params() -> dict:
+    """The parameters of the NHS.UK header for this request and who is signed in."""
+    user = current_user._get_current_object()
+    other = "cy" if str(get_locale() or "en") == "en" else "en"
+    switch = Markup(
+        '<a class="nhsuk-header__account-link" href="{}" lang="{}" hreflang="{}">{}</a>'
+    ).format(
+        url_for("home.set_language", code=other, next=request.full_path.rstrip("?")),
+        other,
+        other,
+        LANGUAGE_NAMES[other],
+    )
+    if user.is_authenticated:
+        sign_out = Markup(
+            '<form class="nhsuk-header__account-form" method="post" action="{}">'
+            '<input type="hidden" name="csrf_token" value="{}">'
+            '<button class="nhsuk-header__account-button">{}</button></form>'
+        ).format(url_for("accounts.sign_out"), generate_csrf(), _("Sign out"))
+        account_items = [
+            {"href": url_for("accounts.account"), "text": user.display_name, "icon": True},
+            {"html": switch},
+            {"html": sign_out},
+        ]
+    else:
+        account_items = [
+            {"html": switch},
+            {"href": url_for("accounts.sign_in"), "text": _("Sign in")},
+        ]
+    items = navigation_items(user)
+    return {
+        "service": {"text": _("myhealth"), "href": url_for("home.index")},
+        "logo": {"alt": _("NHS")},
+        "account": {"items": account_items, "ariaLabel": _("Account")},
+        "navigation": {
+            "items": items,
+            "ariaLabel": _("Menu"),
+            "toggleMenuText": _("More"),
+            "toggleMenuVisuallyHiddenText": _("Browse"),
+        }
+        if items
+        else None,
+    }

@@ -1,0 +1,87 @@
+"""The site header every page shows: the account links and each role's menu, in both languages.
+
+Read from the rendered page as a person (or a screen reader) meets it: which links the menu
+has, where they go, which one is marked as the current page, and the sign-out button.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+
+def header(client, path: str, **headers) -> BeautifulSoup:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, path
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").find("header")
+
+
+def menu(page) -> list[tuple[str, str, bool]]:
+    nav = page.find("nav", class_="nhsuk-header__navigation")
+    if nav is None:
+        return []
+    return [
+        (a.get_text(" ", strip=True), a["href"], a.get("aria-current") == "page")
+        for a in nav.select("a.nhsuk-header__navigation-link")
+    ]
+
+
+def test_signed_out_the_header_offers_sign_in_and_welsh_and_no_menu(client):
+    page = header(client, "/accessibility")
+    links = {a.get_text(strip=True): a["href"] for a in page.select(".nhsuk-header__account a")}
+    assert links["Sign in"] == "/sign-in"
+    assert links["Cymraeg"] == "/language/cy?next=/accessibility"
+    assert page.select_one(".nhsuk-header__account a[lang=cy]")["hreflang"] == "cy"
+    assert menu(page) == []
+    assert page.find("form") is None  # nothing to sign out of
+
+
+def test_a_patient_has_their_menu_with_the_page_they_are_on_marked(world, signed_in):
+    client = signed_in(world.patient_user)
+    record = f"/record/{world.patient.id}"
+    expected = [
+        ("Home", "/home"),
+        ("Your health record", record),
+        ("Check your symptoms", "/self-assessment/"),
+        ("Who has viewed your record", "/your-record/who-has-viewed"),
+        ("Your account", "/account"),
+    ]
+    for path, current in [("/home", "Home"), (record, "Your health record"),
+                          (record + "/results", "Your health record")]:
+        items = menu(header(client, path))
+        assert [(text, href) for text, href, _ in items] == expected
+        assert [text for text, _, is_current in items if is_current] == [current], path
+    page = header(client, "/home")
+    account = page.select_one(".nhsuk-header__account a[href='/account']")
+    assert "Sam Patel" in account.get_text()
+    form = page.select_one("form.nhsuk-header__account-form")
+    assert form["action"] == "/sign-out" and form["method"] == "post"
+    assert form.find("input", attrs={"name": "csrf_token"})["value"]
+    assert form.button.get_text(strip=True) == "Sign out"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("clinician", ["Your patients", "Assessments to review", "Import records",
+                       "Your account"]),
+        ("admin", ["Staff accounts", "Import records", "Your account"]),
+    ],
+)
+def test_staff_see_their_role_s_menu(world, signed_in, who, expected):
+    client = signed_in(getattr(world, who))
+    items = menu(header(client, "/account"))
+    assert [text for text, _, _ in items] == expected
+    assert [text for text, _, is_current in items if is_current] == ["Your account"]
+
+
+def test_the_header_speaks_welsh_and_offers_english(world, signed_in):
+    client = signed_in(world.patient_user)
+    client.set_cookie("myhealth_lang", "cy")
+    page = header(client, "/home")
+    switch = page.select_one(".nhsuk-header__account a[lang=en]")
+    assert switch.get_text(strip=True) == "English"
+    assert switch["href"] == "/language/en?next=/home"
+    texts = [text for text, _, _ in menu(page)]
+    assert "Home" not in texts and len(texts) == 5  # the Welsh menu
+    assert page.select_one("form button").get_text(strip=True) != "Sign out"
