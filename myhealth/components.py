@@ -2,7 +2,7 @@
 
 A Jinja macro costs tens of microseconds a call on top of its markup, and the header, the
 footer and the record tables are rendered on every page, the tables once a cell. These give
-the markup of the nhsuk-frontend-jinja 0.10.2 macros (header, footer, tables) for the
+the markup of the nhsuk-frontend-jinja 0.10.2 macros (header, footer, tables, tag) for the
 parameters our templates pass, escaped as Jinja escapes (markupsafe: text is escaped, markup
 is kept); templates/components/ wraps each in a macro of the NHS.UK name, and
 tests/home/test_components.py and tests/records/test_lean_table.py check that each gives the
@@ -35,6 +35,18 @@ def _get(mapping, key, default=None):
     if mapping is None:
         return default
     return mapping.get(key, default)
+
+
+def tag(params: dict) -> Markup:
+    """The NHS.UK tag: text (or html), and colour or classes ("nhsuk-tag--green")."""
+    colour, classes = params.get("colour"), params.get("classes")
+    content = params.get("html") or params.get("text")
+    html = '<strong class="nhsuk-tag{}{}">{}</strong>'.format(
+        f" nhsuk-tag--{escape(colour)}" if colour else "",
+        f" {escape(classes)}" if classes else "",
+        escape(content),
+    )
+    return Markup(html)  # noqa: S704 - every value above is escaped
 
 
 def header(params: dict) -> Markup:
@@ -157,9 +169,7 @@ def table(params: dict) -> Markup:
     if caption:
         caption_classes = params.get("captionClasses")
         extra = f" {escape(caption_classes)}" if caption_classes else ""
-        out.append(
-            f'<caption class="nhsuk-table__caption{extra}">{escape(caption)}</caption>\n'
-        )
+        out.append(f'<caption class="nhsuk-table__caption{extra}">{escape(caption)}</caption>\n')
     if head:
         out.append(
             f'<thead class="nhsuk-table__head"{role.format("rowgroup")}>\n'
@@ -188,8 +198,10 @@ def table(params: dict) -> Markup:
                 content = f'<a class="nhsuk-link" href="{escape(href)}">{content}</a>'
             if responsive:
                 # As the NHS.UK macro: a column without a heading shows an empty one.
-                heading = headings[index] if index < len(headings) else (
-                    '<span class="nhsuk-table__heading" aria-hidden="true"> </span>'
+                heading = (
+                    headings[index]
+                    if index < len(headings)
+                    else ('<span class="nhsuk-table__heading" aria-hidden="true"> </span>')
                 )
                 content = f"{heading}<span>{content}</span>" if html else heading + content
             extra = f" {escape(cell_classes)}" if cell_classes else ""

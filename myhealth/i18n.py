@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale as babel_locale
+from flask_babel import get_timezone as babel_timezone
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LANGUAGE_COOKIE = "myhealth_lang"
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
@@ -36,12 +41,36 @@ def use_language(code: str) -> None:
 
 def _translations():
     # Flask-Babel looks the catalogue up through its request context on every call (tens of
-    # microseconds, dozens of strings per page); the first lookup is kept for the request.
+    # microseconds, dozens of strings per page); the catalogue found is kept for the request,
+    # with its locale, so ``force_locale`` (an email in the reader's language) still counts.
+    if not g:  # outside the app: the strings as written
+        return get_translations()
+    current = locale()
     found = g.get("translations")
-    if found is None:
-        from flask_babel import get_translations
+    if found is None or found[0] is not current:
+        found = g.translations = (current, get_translations())
+    return found[1]
 
-        found = g.translations = get_translations()
+
+def locale():
+    """flask_babel.get_locale(), in one lookup once the request's locale is known.
+
+    Flask-Babel keeps the request's locale (and the one ``force_locale`` sets) on its own
+    namespace in ``g``, reached through three context-local lookups a call; a record page
+    asks for it a hundred times. This reads it there directly, and asks Flask-Babel only
+    when it is not yet chosen (or outside a request).
+    """
+    found = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
+    if found is None:
+        found = babel_locale()
+    return found
+
+
+def timezone():
+    """flask_babel.get_timezone(), read as ``locale`` reads the locale."""
+    found = getattr(g.get("_flask_babel"), "babel_tzinfo", None) if g else None
+    if found is None:
+        found = babel_timezone()
     return found
 
 
@@ -49,6 +78,56 @@ def gettext(string: str, **variables) -> str:
     """Flask-Babel's gettext, through the request's cached catalogue (see _translations)."""
     text = _translations().ugettext(string)
     return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext, through the request's cached catalogue (see _translations)."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    # Jinja's newstyle gettext, in one call rather than three through the template context
+    # (a page shows dozens of strings): marked safe where the template escapes, and always
+    # formatted, so a value is escaped and "%%" is a percent sign.
+    text = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's own text, as Jinja marks it
+    return text % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue's own text, as Jinja marks it
+    return text % variables
+
+
+_NAMED_FORMATS = frozenset({"short", "medium", "long", "full"})
+
+
+def _dateformat(value, format=None):
+    # Flask-Babel's filter, memoised for the patterns our pages write (see records.formatting).
+    from flask_babel import format_date
+
+    from myhealth.records.formatting import date_text
+
+    if value is None or format is None or format in _NAMED_FORMATS:
+        return format_date(value, format)
+    return date_text(value, format)
+
+
+def _datetimeformat(value, format=None):
+    from flask_babel import format_datetime
+
+    from myhealth.records.formatting import datetime_text
+
+    if value is None or format is None or format in _NAMED_FORMATS:
+        return format_datetime(value, format)
+    return datetime_text(value, format)
 
 
 def init_app(app: Flask) -> None:
@@ -60,12 +139,14 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )
+    app.jinja_env.filters.update(dateformat=_dateformat, datetimeformat=_datetimeformat)
 
     @app.context_processor
     def language_context():
-        from flask_babel import get_locale
-
-        current = str(get_locale() or "en")
+        current = str(locale() or "en")
         other = "cy" if current == "en" else "en"
         return {
             "html_lang": current,

@@ -7,13 +7,13 @@ items the layout built before (tests/home/test_navigation.py walks them for each
 from __future__ import annotations
 
 from flask import request, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from myhealth import components
 from myhealth.accounts.models import Role
-from myhealth.i18n import LANGUAGE_NAMES
+from myhealth.i18n import LANGUAGE_NAMES, locale
 from myhealth.i18n import gettext as _
 
 
@@ -65,7 +65,7 @@ def navigation_items(user) -> list[dict]:
 def header_params() -> dict:
     """The parameters of the NHS.UK header for this request and who is signed in."""
     user = current_user._get_current_object()
-    other = "cy" if str(get_locale() or "en") == "en" else "en"
+    other = "cy" if str(locale() or "en") == "en" else "en"
     switch = Markup(
         '<a class="nhsuk-header__account-link" href="{}" lang="{}" hreflang="{}">{}</a>'
     ).format(
@@ -104,3 +104,51 @@ def header_params() -> dict:
         if items
         else None,
     }
+
+
+# The footer and the skip link are the same on every page in a language: written once per
+# language (and the path the app is served under) rather than on every page.
+_SAME_ON_EVERY_PAGE: dict[tuple[str, str, str], Markup] = {}
+
+
+def _remembered(part: str, build) -> Markup:
+    key = (part, str(locale() or "en"), request.script_root)
+    found = _SAME_ON_EVERY_PAGE.get(key)
+    if found is None:
+        found = _SAME_ON_EVERY_PAGE[key] = build()
+    return found
+
+
+def footer() -> Markup:
+    """The NHS.UK footer with the service's links, in the page's language."""
+    return _remembered(
+        "footer",
+        lambda: components.footer(
+            {
+                "navigation": {
+                    "items": [
+                        {
+                            "href": url_for("home.accessibility"),
+                            "text": _("Accessibility statement"),
+                        },
+                        {
+                            "href": url_for("home.privacy"),
+                            "text": _("Privacy and how we use your data"),
+                        },
+                        {"href": url_for("home.index"), "text": _("About myhealth")},
+                    ]
+                },
+                "copyright": _("© NHS England"),
+            }
+        ),
+    )
+
+
+def skip_link() -> Markup:
+    """The NHS.UK skip link to the page's main content, in the page's language."""
+    return _remembered(
+        "skip_link",
+        lambda: Markup(
+            '<a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent">{}</a>'
+        ).format(_("Skip to main content")),
+    )

@@ -226,6 +226,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = _remembered_url_for(app)
     app.jinja_env.globals["components"] = components
     app.jinja_env.globals["header_params"] = navigation.header_params
+    app.jinja_env.globals["site_footer"] = navigation.footer
+    app.jinja_env.globals["skip_link"] = navigation.skip_link
 
 
 def _remembered_url_for(app: Flask):

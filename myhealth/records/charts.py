@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup, escape
 
+from myhealth.i18n import gettext as _
+from myhealth.i18n import ngettext
 from myhealth.records import display, flags, formatting
 from myhealth.records.models import ClinicalResource
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from myhealth.i18n import gettext as _
 from myhealth.records import fhir_fields, formatting
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import SECTIONS

@@ -15,8 +15,11 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal as babel_format_decimal
-from flask_babel import get_locale, get_timezone
+
+from myhealth.i18n import locale as get_locale
+from myhealth.i18n import timezone as get_timezone
 
 
 def date_text(value: date, pattern: str) -> str:
@@ -31,6 +34,17 @@ def _date_text(value: date, pattern: str, locale: Locale, timezone) -> str:
             value = value.replace(tzinfo=UTC)
         value = timezone.normalize(value.astimezone(timezone))
     return babel_format_date(value, pattern, locale=locale)
+
+
+def datetime_text(value: datetime, pattern: str) -> str:
+    """As flask_babel.format_datetime(value, pattern): in the user's timezone (a naive
+    value is UTC)."""
+    return _datetime_text(value, pattern, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=8192)
+def _datetime_text(value: datetime, pattern: str, locale: Locale, timezone) -> str:
+    return babel_format_datetime(value, pattern, tzinfo=timezone, locale=locale)
 
 
 def decimal_text(value: float, pattern: str) -> str:

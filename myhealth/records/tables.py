@@ -11,11 +11,12 @@ import uuid
 from collections.abc import Callable
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 
+from myhealth import components
+from myhealth.i18n import gettext as _
+from myhealth.i18n import ngettext
 from myhealth.records import formatting
 from myhealth.records.display import (
     ALLERGY_CATEGORIES,
@@ -260,8 +261,8 @@ TrendLink = Callable[[str, str | None], str]
 
 
 def tag_html(text: str, colour: str) -> Markup:
-    """An NHS.UK tag, the element templates/components/tag.html writes (text escaped)."""
-    return Markup('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>').format(colour, text)
+    """An NHS.UK tag of this colour (text escaped)."""
+    return components.tag({"text": text, "colour": colour})
 
 
 def trend_links(patient_id: uuid.UUID) -> TrendLink:

@@ -77,9 +77,14 @@ def book_within_label(value: str | None) -> str:
 
 def review_status(item) -> tuple[str, str]:
     """The words and tag colour for an assessment's review, or ("", "") when not flagged."""
-    if item is None:
+    return review_status_of(item.status if item is not None else None)
+
+
+def review_status_of(status) -> tuple[str, str]:
+    """As ``review_status``, from the review's status alone (None when not flagged)."""
+    if status is None:
         return "", ""
-    text, colour = REVIEW_STATUS[str(item.status)]
+    text, colour = REVIEW_STATUS[str(status)]
     return str(text), colour
 
 
@@ -96,9 +101,7 @@ def unit(text: str) -> str:
 def question_count(algorithm) -> str:
     """How many questions, as a person would count the pages: a questionnaire's items are
     each a question; a pathway asks at most this many, often fewer."""
-    pages = sum(
-        (q.length or 1) if q.type == "integer_list" else 1 for q in algorithm.questions
-    )
+    pages = sum((q.length or 1) if q.type == "integer_list" else 1 for q in algorithm.questions)
     if algorithm.kind == "score":
         return ngettext("%(num)s question", "%(num)s questions", pages)
     return ngettext("Up to %(num)s question", "Up to %(num)s questions", pages)

@@ -115,7 +115,6 @@ class AnswerForm(FlaskForm):
             return False
         return True
 
-
     def _validate_checkboxes(self) -> bool:
         chosen = list(self.answer.data or [])
         offered = {str(choice.value) for choice in self.step.question.choices}

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _gettext
 from markupsafe import Markup, escape
+
+from myhealth.i18n import locale
 
 # Keys of a pathway file whose values people read (the YAML extractor takes these).
 TEXT_KEYS = frozenset(
@@ -35,8 +36,8 @@ TEXT_KEYS = frozenset(
 
 
 def _english_page() -> bool:
-    locale = get_locale()
-    return locale is None or locale.language == "en"
+    current = locale()
+    return current is None or current.language == "en"
 
 
 def clinical(text: str | None, template: str = "", params: Mapping[str, Any] | None = None):

@@ -389,14 +389,22 @@ def current_algorithm(assessment: Assessment) -> Algorithm | None:
 @cache  # built once (when the models are all mapped): composing it costs more than running it
 def _latest_for_widget():
     return (
-        select(Assessment)
+        select(
+            Assessment.id,
+            Assessment.algorithm_title,
+            Assessment.created_at,
+            ReviewItem.status.label("review_status"),
+        )
+        .outerjoin(ReviewItem, ReviewItem.assessment_id == Assessment.id)
         .where(Assessment.patient_id == bindparam("patient_id"))
-        .options(joinedload(Assessment.review_item))
         .order_by(Assessment.created_at.desc(), Assessment.id)
         .limit(bindparam("limit"))
     )
 
 
-def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -> list[Assessment]:
-    """The newest assessments for the homepage widget (its read is audited by the homepage)."""
-    return list(session.scalars(_latest_for_widget(), {"patient_id": patient_id, "limit": limit}))
+def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -> list:
+    """The newest assessments for the homepage widget (its read is audited by the homepage):
+    rows of id, algorithm_title, created_at and review_status (None when not flagged), the
+    columns the widget shows rather than whole assessments with their answers."""
+    params = {"patient_id": patient_id, "limit": limit}
+    return session.connection().execute(_latest_for_widget(), params).all()

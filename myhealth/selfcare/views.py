@@ -107,9 +107,7 @@ def begin(algorithm_id: str):
     algorithm = services.algorithm_or_404(algorithm_id)
     if not ConfirmForm().validate_on_submit():
         return _start_page(algorithm)
-    known = services.prefill(
-        db.session, current_user, algorithm, client_address=client_address()
-    )
+    known = services.prefill(db.session, current_user, algorithm, client_address=client_address())
     drafts.purge_expired(db.session)
     state = flow.new_state(algorithm, known.answers, known.from_record, known.preselected)
     _save_state(state)
