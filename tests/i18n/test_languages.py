@@ -68,3 +68,26 @@ def test_welsh_catalogue_is_complete_and_up_to_date(tmp_path):
         or not all(have[mid].string if isinstance(have[mid].string, tuple) else (have[mid].string,))
     ]
     assert not untranslated, f"untranslated or fuzzy Welsh messages: {untranslated[:10]}"
+
+
+def test_a_forced_language_is_spoken_in_templates_code_and_dates_then_given_back(app):
+    # An email to a Welsh reader is written while an English page is served: what is cached
+    # for the request must follow force_locale, in templates and in Python, and come back.
+    from datetime import datetime
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from myhealth.i18n import gettext
+    from myhealth.records.formatting import date_text
+
+    page = "{{ _('Sign out') }} {{ when | dateformat('d MMMM yyyy') }}"
+    when = datetime(2026, 7, 1, 12, 0)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(page, when=when) == "Sign out 1 July 2026"
+        with force_locale("cy"):
+            assert render_template_string(page, when=when) == "Allgofnodi 1 Gorffennaf 2026"
+            assert gettext("Sign out") == "Allgofnodi"
+            assert date_text(when, "MMMM") == "Gorffennaf"
+        assert render_template_string(page, when=when) == "Sign out 1 July 2026"
+        assert gettext("Sign out") == "Sign out"
