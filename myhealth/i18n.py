@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytz
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale as babel_locale
 from flask_babel import get_timezone as babel_timezone
@@ -67,8 +68,10 @@ def locale():
 
 
 def timezone():
-    """flask_babel.get_timezone(), read as ``locale`` reads the locale."""
-    found = getattr(g.get("_flask_babel"), "babel_tzinfo", None) if g else None
+    """flask_babel.get_timezone(), read as ``locale`` reads the locale (UTC outside the app)."""
+    if not g:
+        return pytz.utc
+    found = getattr(g.get("_flask_babel"), "babel_tzinfo", None)
     if found is None:
         found = babel_timezone()
     return found

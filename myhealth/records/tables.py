@@ -233,7 +233,8 @@ assert set(_ROWS) == set(SECTIONS)  # every section the service offers has a tab
 def table(section: str, items: list[ClinicalResource]) -> Table:
     """The section's table: plain-English headers and one row of cells per resource."""
     headers, make_row = _ROWS[section]
-    return Table(formatting.texts(headers), [make_row(row) for row in items])
+    with formatting.one_language():  # the language is read once for every row's dates
+        return Table(formatting.texts(headers), [make_row(row) for row in items])
 
 
 _TREND_HEADERS = (_l("Date"), _l("Result"), _l("Unit"), _l("Normal range"))
@@ -241,18 +242,19 @@ _TREND_HEADERS = (_l("Date"), _l("Result"), _l("Unit"), _l("Normal range"))
 
 def trend_table(points: list[ClinicalResource]) -> Table:
     """One test over time (given oldest first), newest first: date, value, unit, range."""
-    rows = []
-    for row in reversed(points):
-        value, unit = value_and_unit(row.content)
-        rows.append(
-            [
-                _date_cell(when(row)),
-                _value_cell(row.content, value),
-                Cell(unit or "–"),
-                Cell(reference_range(row.content) or "–"),
-            ]
-        )
+    with formatting.one_language():
+        rows = [_trend_row(row) for row in reversed(points)]
     return Table(formatting.texts(_TREND_HEADERS), rows)
+
+
+def _trend_row(row: ClinicalResource) -> list[Cell]:
+    value, unit = value_and_unit(row.content)
+    return [
+        _date_cell(when(row)),
+        _value_cell(row.content, value),
+        Cell(unit or "–"),
+        Cell(reference_range(row.content) or "–"),
+    ]
 
 
 # --- NHS.UK table cells --------------------------------------------------------------------
