@@ -36,21 +36,32 @@ def use_language(code: str) -> None:
     from flask_babel import refresh
 
     g.language_override = code
-    g.pop("translations", None)
     refresh()
+
+
+def _babel_context():
+    """Flask-Babel's namespace in ``g`` (None before its first use in this context); raises
+    RuntimeError outside an application context."""
+    return g.get("_flask_babel")
 
 
 def _translations():
     # Flask-Babel looks the catalogue up through its request context on every call (tens of
-    # microseconds, dozens of strings per page); the catalogue found is kept for the request,
-    # with its locale, so ``force_locale`` (an email in the reader's language) still counts.
-    if not g:  # outside the app: the strings as written
+    # microseconds, dozens of strings per page). The catalogue found is kept on Flask-Babel's
+    # own namespace with the locale it is for, so ``force_locale`` (an email in the reader's
+    # language) and a change of language still count.
+    try:
+        ctx = _babel_context()
+    except RuntimeError:  # outside the app: the strings as written
         return get_translations()
-    current = locale()
-    found = g.get("translations")
-    if found is None or found[0] is not current:
-        found = g.translations = (current, get_translations())
-    return found[1]
+    if ctx is not None:
+        kept = getattr(ctx, "myhealth_translations", None)
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()  # chooses the locale, if not yet chosen
+    ctx = _babel_context()
+    ctx.myhealth_translations = (ctx.babel_locale, translations)
+    return translations
 
 
 def locale():
@@ -59,22 +70,22 @@ def locale():
     Flask-Babel keeps the request's locale (and the one ``force_locale`` sets) on its own
     namespace in ``g``, reached through three context-local lookups a call; a record page
     asks for it a hundred times. This reads it there directly, and asks Flask-Babel only
-    when it is not yet chosen (or outside a request).
+    when it is not yet chosen (or outside the app).
     """
-    found = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
-    if found is None:
-        found = babel_locale()
-    return found
+    try:
+        found = getattr(_babel_context(), "babel_locale", None)
+    except RuntimeError:
+        found = None
+    return found if found is not None else babel_locale()
 
 
 def timezone():
     """flask_babel.get_timezone(), read as ``locale`` reads the locale (UTC outside the app)."""
-    if not g:
+    try:
+        found = getattr(_babel_context(), "babel_tzinfo", None)
+    except RuntimeError:
         return pytz.utc
-    found = getattr(g.get("_flask_babel"), "babel_tzinfo", None)
-    if found is None:
-        found = babel_timezone()
-    return found
+    return found if found is not None else babel_timezone()
 
 
 def gettext(string: str, **variables) -> str:
