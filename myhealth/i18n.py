@@ -1,4 +1,4 @@
-"""Language choice: the person's saved choice, then a cookie, then Accept-Language."""
+"""Language choice: this device's choice (a cookie), the person's saved one, then the browser's."""
 
 from __future__ import annotations
 
@@ -16,23 +16,38 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
 def select_locale() -> str:
+    """The request's language: the first of these that names one of ours.
+
+    1. A language chosen in this request (``use_language``: the switch answering).
+    2. The language cookie: the choice last made on this device, by the switch's link (GET,
+       open to anyone, saving nothing) or by a signed-in person's button (POST, which saves
+       it to their account too).
+    3. The signed-in person's saved preference: their choice follows them to a device where
+       none has been made.
+    4. The browser's Accept-Language, then English.
+
+    The cookie comes before the saved preference so that a language chosen on this device is
+    spoken, not silently overruled by an older preference saved elsewhere; the button sets
+    both, so on the device it was pressed they agree. Without a request (the CLI, jobs):
+    English.
+    """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return languages[0]  # the CLI and jobs speak English
+        return languages[0]
     chosen = getattr(g, "language_override", None)
     if chosen in languages:
         return chosen
-    user = current_user if current_user else None
-    if user is not None and getattr(user, "is_authenticated", False) and user.language in languages:
-        return user.language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in languages:
         return cookie
+    user = current_user if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False) and user.language in languages:
+        return user.language
     return request.accept_languages.best_match(languages) or languages[0]
 
 
 def use_language(code: str) -> None:
-    """Speak this language for the rest of the request (the language switch link)."""
+    """Speak this language for the rest of the request (the language switch answering)."""
     from flask_babel import refresh
 
     g.language_override = code

@@ -63,29 +63,41 @@ def navigation_items(user) -> list[dict]:
 
 
 def header_params() -> dict:
-    """The parameters of the NHS.UK header for this request and who is signed in."""
+    """The parameters of the NHS.UK header for this request and who is signed in.
+
+    The language switch is a link for visitors (it only sets a cookie) and, for a signed-in
+    person, a button that posts (with the CSRF token) and saves their choice to the account:
+    a link any site could make a browser follow must not change what is stored.
+    """
     user = current_user._get_current_object()
     other = "cy" if str(locale() or "en") == "en" else "en"
-    switch = Markup(
-        '<a class="nhsuk-header__account-link" href="{}" lang="{}" hreflang="{}">{}</a>'
-    ).format(
-        url_for("home.set_language", code=other, next=request.full_path.rstrip("?")),
-        other,
-        other,
-        LANGUAGE_NAMES[other],
-    )
+    here = request.full_path.rstrip("?")
     if user.is_authenticated:
+        csrf = generate_csrf()
+        switch = Markup(
+            '<form class="nhsuk-header__account-form" method="post" action="{}">'
+            '<input type="hidden" name="csrf_token" value="{}">'
+            '<input type="hidden" name="next" value="{}">'
+            '<button class="nhsuk-header__account-button" lang="{}">{}</button></form>'
+        ).format(
+            url_for("home.save_language", code=other), csrf, here, other, LANGUAGE_NAMES[other]
+        )
         sign_out = Markup(
             '<form class="nhsuk-header__account-form" method="post" action="{}">'
             '<input type="hidden" name="csrf_token" value="{}">'
             '<button class="nhsuk-header__account-button">{}</button></form>'
-        ).format(url_for("accounts.sign_out"), generate_csrf(), _("Sign out"))
+        ).format(url_for("accounts.sign_out"), csrf, _("Sign out"))
         account_items = [
             {"href": url_for("accounts.account"), "text": user.display_name, "icon": True},
             {"html": switch},
             {"html": sign_out},
         ]
     else:
+        switch = Markup(
+            '<a class="nhsuk-header__account-link" href="{}" lang="{}" hreflang="{}">{}</a>'
+        ).format(
+            url_for("home.set_language", code=other, next=here), other, other, LANGUAGE_NAMES[other]
+        )
         account_items = [
             {"html": switch},
             {"href": url_for("accounts.sign_in"), "text": _("Sign in")},

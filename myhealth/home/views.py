@@ -49,13 +49,35 @@ def healthz():
 @bp.get("/language/<code>")
 @public
 def set_language(code: str):
-    if code not in current_app.config["LANGUAGES"]:
-        return redirect(url_for("home.index"))
-    if current_user.is_authenticated:
+    """The switch's link: speak this language on this device (a cookie), for everyone.
+
+    Any page on the web can make a browser follow a link, so this changes nothing stored: a
+    signed-in person's saved preference changes only through ``save_language``.
+    """
+    return _switched_to(code, request.args.get("next"))
+
+
+@bp.post("/language/<code>")
+@public
+def save_language(code: str):
+    """The switch's button for a signed-in person (CSRF-checked, as every POST): the cookie,
+    and their saved preference, which follows them to a new device.
+
+    Public rather than for the signed-in only: someone whose session ended while the page
+    was open still gets the language they asked for, instead of a detour to sign in.
+    """
+    if code in current_app.config["LANGUAGES"] and current_user.is_authenticated:
         account_services.set_language(db.session, current_user, code)
         db.session.commit()
+    return _switched_to(code, request.form.get("next"))
+
+
+def _switched_to(code: str, next_path: str | None):
+    """Back to the page (a same-site path only) in this language, remembered on this device."""
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(url_for("home.index"))
     use_language(code)
-    response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
+    response = redirect(safe_next(next_path, url_for("home.index")))
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,

@@ -62,6 +62,16 @@ def language_switch(code: str, name: str) -> Markup:
     ).format(code, name)
 
 
+def language_form(code: str, name: str) -> Markup:
+    """A signed-in person's switch: a button that posts (and saves), as the sign-out is."""
+    return Markup(
+        '<form class="nhsuk-header__account-form" method="post" action="/language/{0}">'
+        '<input type="hidden" name="csrf_token" value="token">'
+        '<input type="hidden" name="next" value="/home"><button '
+        'class="nhsuk-header__account-button" lang="{0}">{1}</button></form>'
+    ).format(code, name)
+
+
 def sign_out_form() -> Markup:
     return Markup(
         '<form class="nhsuk-header__account-form" method="post" action="/sign-out">'
@@ -98,7 +108,7 @@ def patient(name: str = "Siân Taylor") -> dict:
     return header_params(
         [
             {"href": "/account", "text": name, "icon": True},
-            {"html": language_switch("cy", "Cymraeg")},
+            {"html": language_form("cy", "Cymraeg")},
             {"html": sign_out_form()},
         ],
         [
@@ -115,7 +125,7 @@ def clinician() -> dict:
     return header_params(
         [
             {"href": "/account", "text": "Dr Ann O'Neil & <Partners>", "icon": True},
-            {"html": language_switch("cy", "Cymraeg")},
+            {"html": language_form("cy", "Cymraeg")},
             {"html": sign_out_form()},
         ],
         [

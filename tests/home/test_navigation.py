@@ -54,10 +54,28 @@ def test_a_patient_has_their_menu_with_the_page_they_are_on_marked(world, signed
     page = header(client, "/home")
     account = page.select_one(".nhsuk-header__account a[href='/account']")
     assert "Sam Patel" in account.get_text()
-    form = page.select_one("form.nhsuk-header__account-form")
-    assert form["action"] == "/sign-out" and form["method"] == "post"
+    form = page.select_one("form.nhsuk-header__account-form[action='/sign-out']")
+    assert form["method"] == "post"
     assert form.find("input", attrs={"name": "csrf_token"})["value"]
     assert form.button.get_text(strip=True) == "Sign out"
+
+
+def language_button(page):
+    """A signed-in person's language switch: a button that posts, never a link to follow."""
+    assert page.select_one(".nhsuk-header__account a[href^='/language/']") is None
+    button = page.select_one(".nhsuk-header__account form button[lang]")
+    form = button.find_parent("form", class_="nhsuk-header__account-form")
+    assert form["method"] == "post"
+    assert form.find("input", attrs={"name": "csrf_token"})["value"]
+    return button, form
+
+
+def test_a_signed_in_person_switches_language_with_a_button_back_to_the_page(world, signed_in):
+    client = signed_in(world.patient_user)
+    button, form = language_button(header(client, "/account/devices?from=home"))
+    assert button.get_text(strip=True) == "Cymraeg" and button["lang"] == "cy"
+    assert form["action"] == "/language/cy"
+    assert form.find("input", attrs={"name": "next"})["value"] == "/account/devices?from=home"
 
 
 @pytest.mark.parametrize(
@@ -79,9 +97,30 @@ def test_the_header_speaks_welsh_and_offers_english(world, signed_in):
     client = signed_in(world.patient_user)
     client.set_cookie("myhealth_lang", "cy")
     page = header(client, "/home")
-    switch = page.select_one(".nhsuk-header__account a[lang=en]")
-    assert switch.get_text(strip=True) == "English"
-    assert switch["href"] == "/language/en?next=/home"
+    button, form = language_button(page)
+    assert button.get_text(strip=True) == "English" and button["lang"] == "en"
+    assert form["action"] == "/language/en"
+    assert form.find("input", attrs={"name": "next"})["value"] == "/home"
     texts = [text for text, _, _ in menu(page)]
     assert "Home" not in texts and len(texts) == 5  # the Welsh menu
-    assert page.select_one("form button").get_text(strip=True) != "Sign out"
+    sign_out = page.select_one("form[action='/sign-out'] button")
+    assert sign_out.get_text(strip=True) not in ("", "Sign out")
+
+
+@pytest.mark.parametrize("who", ["visitor", "patient_user", "clinician"])
+def test_the_header_as_built_is_the_nhsuk_macro_s_markup(app, world, who):
+    # The switch (a link, or a form for the signed-in) and sign-out inside NHS.UK's header,
+    # rendered by our component and by the NHS.UK macro from the parameters pages are given.
+    from flask_login import login_user
+
+    from myhealth.navigation import header_params
+    from tests.home.test_components import assert_same_markup
+
+    with app.test_request_context("/account?from=home"):
+        if who != "visitor":
+            login_user(getattr(world, who))
+        html = assert_same_markup(app, "header", header_params())
+    page = BeautifulSoup(html, "html.parser")
+    switch = page.select_one(".nhsuk-header__account-item [lang=cy]")
+    assert switch.get_text(strip=True) == "Cymraeg"
+    assert switch.name == ("a" if who == "visitor" else "button")

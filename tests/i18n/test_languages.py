@@ -1,8 +1,9 @@
 """English and Welsh: the language follows the person's choice, then the browser."""
 
 from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
 
-from tests.accounts.helpers import post_form
+from tests.accounts.helpers import csrf_token, post_form
 from tests.i18n.extract import CATALOGUE, extracted_ids
 
 
@@ -36,14 +37,98 @@ def test_switch_refuses_offsite_redirects_and_unknown_languages(client):
     assert client.get("/language/fr").headers["Location"] == "/"
 
 
+def saved_language(db, user) -> str | None:
+    db.expire_all()
+    return db.get(type(user), user.id).language
+
+
+def switch_form(client, path: str = "/home") -> dict:
+    """The header's language button on this page: where it posts and what it sends."""
+    page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+    button = page.select_one("header form button[lang]")
+    form = button.find_parent("form")
+    fields = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+    return {"action": form["action"], "method": form["method"], "data": fields}
+
+
 def test_signed_in_choice_follows_the_person_to_a_new_device(db, world, signed_in):
     first = signed_in(world.patient_user)
-    first.get("/language/cy")
-    db.refresh(world.patient_user)
-    assert world.patient_user.language == "cy"
+    switch = switch_form(first, "/account")
+    assert switch["method"] == "post" and switch["action"] == "/language/cy"
+    response = first.post(switch["action"], data=switch["data"])
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"  # back to the page it was pressed on
+    assert saved_language(db, world.patient_user) == "cy"
+    assert lang_of(first.get("/home", headers={"Accept-Language": "en"}).text) == "cy"
     other_device = signed_in(world.patient_user)
     html = other_device.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert lang_of(html) == "cy"
+
+
+def test_a_cross_site_get_does_not_change_the_saved_language(db, world, signed_in):
+    # What an <img src=".../language/cy"> on any other site makes the browser send.
+    victim = signed_in(world.patient_user)
+    victim.get("/home")
+    response = victim.get(
+        "/language/cy",
+        headers={"Referer": "https://evil.example/", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 302
+    assert saved_language(db, world.patient_user) is None
+    other_device = signed_in(world.patient_user)
+    html = other_device.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert lang_of(html) == "en"
+
+
+def test_posting_the_switch_without_a_token_is_refused_and_changes_nothing(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    response = client.post("/language/cy", data={"next": "/home"})
+    assert response.status_code == 400
+    assert "Your session has expired" in response.get_data(as_text=True)
+    assert "myhealth_lang" not in response.headers.get("Set-Cookie", "")
+    assert saved_language(db, world.patient_user) is None
+    html = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert lang_of(html) == "en"
+
+
+def test_the_posted_switch_returns_only_to_this_site(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    data = switch_form(client)["data"]
+    for target in ("https://evil.example/", "//evil.example/home"):
+        response = client.post("/language/cy", data=data | {"next": target})
+        assert response.headers["Location"] == "/"
+    assert client.post("/language/fr", data=data).headers["Location"] == "/"
+    assert saved_language(db, world.patient_user) == "cy"
+
+
+def test_a_language_chosen_by_link_on_this_device_beats_an_older_saved_one(db, world, signed_in):
+    laptop = signed_in(world.patient_user)
+    switch = switch_form(laptop)
+    laptop.post(switch["action"], data=switch["data"])  # Welsh, saved to the account
+    phone = signed_in(world.patient_user)
+    phone.get("/language/en?next=/home")  # later, on the phone: the link, not the button
+    assert lang_of(phone.get("/home").get_data(as_text=True)) == "en"
+    assert lang_of(laptop.get("/home").get_data(as_text=True)) == "cy"
+    assert saved_language(db, world.patient_user) == "cy"
+    tablet = signed_in(world.patient_user)
+    assert lang_of(tablet.get("/home", headers={"Accept-Language": "en"}).text) == "cy"
+
+
+def test_without_a_choice_on_the_device_the_saved_language_beats_the_browser(
+    db, world, signed_in
+):
+    world.patient_user.language = "cy"
+    db.commit()
+    client = signed_in(world.patient_user)
+    html = client.get("/home", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert lang_of(html) == "cy"
+
+
+def test_a_visitor_whose_session_ended_with_the_page_open_still_switches(client):
+    token = csrf_token(client, "/sign-in")
+    response = client.post("/language/cy", data={"csrf_token": token, "next": "/sign-in"})
+    assert response.headers["Location"] == "/sign-in"
+    assert lang_of(client.get("/sign-in", headers={"Accept-Language": "en"}).text) == "cy"
 
 
 def test_errors_are_translated_too(client):

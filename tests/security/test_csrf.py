@@ -311,7 +311,18 @@ def test_confirming_an_identity_without_token_leaves_the_account_waiting(db, wor
     assert db.get(User, waiting.id).identity_pending_since is not None
 
 
+def test_switching_language_by_post_without_token_saves_nothing(db, world, signed_in):
+    client = signed_in(world.patient_user)
+    response = client.post("/language/cy", data={"next": "/home"})
+    assert_refused(response)
+    assert "myhealth_lang" not in response.headers.get("Set-Cookie", "")
+    db.refresh(world.patient_user)
+    assert world.patient_user.language is None
+    assert '<html lang="en"' in client.get("/home").get_data(as_text=True)
+
+
 NOTHING_CHANGES = {
+    "home.save_language": test_switching_language_by_post_without_token_saves_nothing,
     "clinician.release": test_releasing_a_review_without_token_keeps_the_claim,
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
     "selfcare.question": test_answering_a_question_without_token_stores_no_answer,

@@ -19,7 +19,7 @@ from tests.security.conftest import csrf_token
 
 # What may differ between the two answers, by design, and tells nothing about the object:
 # the CSP nonce and CSRF token (new for every response or session) and the id that was
-# asked for (echoed in the language switch link, which returns to the same page).
+# asked for (echoed in the language switch, a link or a form's next, back to the same page).
 PER_RESPONSE = [
     (re.compile(r'nonce="[^"]+"'), 'nonce="N"'),
     (re.compile(r'name="csrf_token" value="[^"]+"'), 'name="csrf_token" value="T"'),
@@ -29,7 +29,9 @@ PER_RESPONSE = [
 def comparable(response, asked) -> tuple[int, str, dict]:
     body = response.get_data(as_text=True)
     assert len(body) > 500, "expected a full page"
-    echoed = re.compile(r'(href="/language/[^"]*next=[^"]*)' + re.escape(str(asked)))
+    echoed = re.compile(
+        r'((?:href="/language/[^"]*next=|name="next" value=")[^"]*)' + re.escape(str(asked))
+    )
     body = echoed.sub(r"\1ASKED", body)
     for pattern, replacement in PER_RESPONSE:
         body = pattern.sub(replacement, body)

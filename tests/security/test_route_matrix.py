@@ -59,6 +59,9 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("home.index", "GET"): TO_HOME,
     ("home.healthz", "GET"): everyone(200),
     ("home.set_language", "GET"): everyone(Redirect("/")),
+    # The signed-in person's switch (it saves their choice); open to all, so a visitor whose
+    # session ended with the page open still gets the language. No next here: to "/".
+    ("home.save_language", "POST"): everyone(Redirect("/")),
     ("home.accessibility", "GET"): everyone(200),
     ("home.privacy", "GET"): everyone(200),
     ("home.dashboard", "GET"): row(SIGN_IN, 200, 200, 403, 403, 403),
