@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from myhealth import extensions, i18n, models, security, web
+    from myhealth.access import chain as audit_chain
     from myhealth.extensions import babel, csrf, db, limiter, login, migrate
 
     db.init_app(app)
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     security.init_app(app)
+    audit_chain.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
     return app

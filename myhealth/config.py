@@ -26,10 +26,10 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _local_secret_key(instance_dir: Path) -> str:
+def _local_secret_key(instance_dir: Path, name: str = "secret_key") -> str:
     """A secret generated once into instance/ for local use; never used in production."""
     instance_dir.mkdir(parents=True, exist_ok=True)
-    path = instance_dir / "secret_key"
+    path = instance_dir / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
@@ -59,6 +59,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "DEBUG": _bool(env.get("MYHEALTH_DEBUG"), False),
         "TESTING": environment == "test",
         "SECRET_KEY": env.get("MYHEALTH_SECRET_KEY"),
+        # The audit trail's chain is keyed (HMAC) with a key held outside the database, and
+        # its checkpoints are written to a file the database cannot rewrite.
+        "AUDIT_KEY": env.get("MYHEALTH_AUDIT_KEY"),
+        "AUDIT_CHECKPOINTS": env.get(
+            "MYHEALTH_AUDIT_CHECKPOINTS", str(instance_dir / "audit-checkpoints.jsonl")
+        ),
         "SQLALCHEMY_DATABASE_URI": env.get("MYHEALTH_DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ALLOW_SQLITE_IN_PRODUCTION": _bool(env.get("MYHEALTH_ALLOW_SQLITE"), False),
@@ -115,6 +121,8 @@ def load_config(overrides: dict | None = None) -> dict:
         config["PREFERRED_URL_SCHEME"] = env.get("MYHEALTH_URL_SCHEME", "http")
         if not config["SECRET_KEY"]:
             config["SECRET_KEY"] = _local_secret_key(instance_dir)
+        if not config["AUDIT_KEY"]:
+            config["AUDIT_KEY"] = _local_secret_key(instance_dir, "audit_key")
     config.update(overrides)
     if config.get("SERVER_NAME") and config.get("TRUSTED_HOSTS") is None:
         # A request for any other host is refused (400), so no page or email is ever built
@@ -137,6 +145,11 @@ def check_config(config: dict) -> None:
     secret = config.get("SECRET_KEY") or ""
     if secret.strip().lower() in KNOWN_BAD_SECRETS or len(secret) < 32:
         raise ConfigError("MYHEALTH_SECRET_KEY must be set to a random value of 32+ characters.")
+    audit_key = config.get("AUDIT_KEY") or ""
+    if audit_key.strip().lower() in KNOWN_BAD_SECRETS or len(audit_key) < 32:
+        raise ConfigError("MYHEALTH_AUDIT_KEY must be set to a random value of 32+ characters.")
+    if audit_key == secret:
+        raise ConfigError("MYHEALTH_AUDIT_KEY must differ from MYHEALTH_SECRET_KEY.")
     if config.get("DEBUG"):
         raise ConfigError("Debug mode must be off in production (unset MYHEALTH_DEBUG).")
     uri = config.get("SQLALCHEMY_DATABASE_URI", "")

@@ -133,6 +133,7 @@ def make_app(database_url, smtp_url, tmp_path, **overrides):
         "ENVIRONMENT": "test",
         "INSTANCE_DIR": str(tmp_path),
         "SECRET_KEY": "test-only-secret-key-that-is-long-enough-123",
+        "AUDIT_KEY": "test-only-audit-key-that-is-long-enough-4567",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SMTP_URL": smtp_url,
         "RATELIMIT_ENABLED": False,

@@ -28,6 +28,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+# The audit trail's key: the seeding app and the live server append to the same chains, and
+# the tests verify them with it.
+AUDIT_KEY = secrets.token_urlsafe(40)
+
+
 def seed_demo(database_url: str, instance_dir: Path) -> None:
     """Build the schema with the migrations and seed the demo, as `myhealth demo` does."""
     from flask_migrate import upgrade
@@ -40,6 +45,7 @@ def seed_demo(database_url: str, instance_dir: Path) -> None:
             "ENVIRONMENT": "test",
             "INSTANCE_DIR": str(instance_dir),
             "SECRET_KEY": secrets.token_urlsafe(40),
+            "AUDIT_KEY": AUDIT_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url,
         }
     )
@@ -62,6 +68,7 @@ class Gunicorn:
         self.smtp_url = smtp_url or f"smtp://127.0.0.1:{_free_port()}"
         self.process: subprocess.Popen | None = None
         self.log = self.instance / "gunicorn.log"
+        self.audit_key = AUDIT_KEY
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -69,6 +76,7 @@ class Gunicorn:
             {
                 "MYHEALTH_ENV": "production",
                 "MYHEALTH_SECRET_KEY": secrets.token_urlsafe(40),
+                "MYHEALTH_AUDIT_KEY": self.audit_key,
                 "MYHEALTH_DATABASE_URL": self.database_url,
                 "MYHEALTH_ALLOW_SQLITE": "1",
                 "MYHEALTH_INSTANCE_DIR": str(self.instance),

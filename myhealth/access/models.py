@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myhealth.database import UTCDateTime, utcnow
@@ -17,6 +17,8 @@ AuditId = BigInteger().with_variant(Integer(), "sqlite")
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    # The newest link of a chain is read before every append (see myhealth.access.chain).
+    __table_args__ = (Index("ix_audit_event_chain_id", "chain", "id"),)
 
     id: Mapped[int] = mapped_column(AuditId, primary_key=True, autoincrement=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -33,5 +35,6 @@ class AuditEvent(db.Model):
     purpose: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     client_address: Mapped[str] = mapped_column(String(64), default="")
+    chain: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, inspect, select, text
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.util import identity_key
 
-from myhealth.access import policy
+from myhealth.access import chain, policy
 from myhealth.access.models import AuditEvent
 from myhealth.database import take_write_lock, utcnow
 from myhealth.errors import DeniedRead, NotAllowed, NotFound
 from myhealth.records.models import Patient
 
-GENESIS_HASH = "0" * 64
 _WAITING = "audit_waiting"  # session.info key: entries to append at commit
-_LAST_LINK = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 _COLUMNS = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
 _INSERT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 # Built once (composing a statement costs more than running it): the patient with their
@@ -30,32 +26,6 @@ _PATIENT = (
     .options(joinedload(Patient.registered_organisation))
     .where(Patient.id == bindparam("patient_id"))
 )
-# Any constant will do: it names the one lock that serialises appends on PostgreSQL.
-_AUDIT_LOCK_KEY = 7_272_2026
-
-
-def _canonical(event: AuditEvent) -> str:
-    fields = {
-        "occurred_at": event.occurred_at.isoformat(),
-        "action": event.action,
-        "outcome": event.outcome,
-        "actor_user_id": str(event.actor_user_id) if event.actor_user_id else None,
-        "actor_name": event.actor_name,
-        "actor_role": event.actor_role,
-        "actor_organisation_id": (
-            str(event.actor_organisation_id) if event.actor_organisation_id else None
-        ),
-        "actor_organisation_name": event.actor_organisation_name,
-        "patient_id": str(event.patient_id) if event.patient_id else None,
-        "purpose": event.purpose,
-        "detail": event.detail,
-        "client_address": event.client_address,
-    }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
-
-
-def _chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(f"{prev_hash}|{_canonical(event)}".encode()).hexdigest()
 
 
 def record_event(
@@ -109,13 +79,13 @@ def append_waiting(session: Session) -> None:
     if not waiting:
         return
     take_write_lock(session)  # SQLite: before reading the last link of the chain
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    prev = session.scalar(_LAST_LINK) or GENESIS_HASH
+    number, prev = chain.lock_chain(session)  # PostgreSQL: this unit of work's chain alone
+    key = chain.audit_key()
     connection = session.connection()
     for event in waiting:
+        event.chain = number
         event.prev_hash = prev
-        event.hash = prev = _chain_hash(prev, event)
+        event.hash = prev = chain.entry_hash(key, number, prev, event)
         # A plain INSERT: the entry is never changed afterwards, so the unit of work's
         # bookkeeping for it would be spent for nothing.
         values = {column: getattr(event, column) for column in _COLUMNS}
@@ -144,37 +114,23 @@ def _forget_at_rollback(session: Session, transaction) -> None:
     # A rolled back (or closed) unit of work appends nothing; after a commit nothing waits.
     if transaction.parent is None:
         session.info.pop(_WAITING, None)
+        chain.forget_chain(session)
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    first_broken_id: int | None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken_id is None
-
-
-def verify_chain(session: Session, progress=None) -> ChainReport:
-    """Walk the trail in order and report the first entry whose link or content changed."""
-    prev = GENESIS_HASH
-    checked = 0
-    total = session.scalar(select(func.count(AuditEvent.id))) or 0
-    # populate_existing: compare what is stored now, not what this session cached earlier.
-    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(populate_existing=True)
-    rows = session.execute(stmt).scalars()
-    for event in rows.yield_per(1000):
-        checked += 1
-        if event.prev_hash != prev:
-            return ChainReport(checked, event.id, "its link to the previous entry is broken")
-        if _chain_hash(prev, event) != event.hash:
-            return ChainReport(checked, event.id, "its content does not match its hash")
-        prev = event.hash
-        if progress is not None and checked % 1000 == 0:
-            progress(checked, total)
-    return ChainReport(checked, None)
+def verify_chain(
+    session: Session, progress=None, *, key: str | None = None, checkpoints: str | None = None
+) -> chain.ChainReport:
+    """Walk every chain of the trail and report the first entry whose link or content changed,
+    or the first entry a checkpoint saw that is no longer there (see myhealth.access.chain).
+    The key and the checkpoints file are the app's (MYHEALTH_AUDIT_KEY, _CHECKPOINTS)."""
+    if checkpoints is None:
+        checkpoints = current_app.config["AUDIT_CHECKPOINTS"] if has_app_context() else ""
+    path = checkpoints
+    try:
+        seen = chain.read_checkpoints(path, key=key)
+    except chain.CheckpointsAltered as exc:
+        return chain.ChainReport(0, None, str(exc))
+    return chain.verify(session, seen, progress=progress, key=key)
 
 
 def _patient(session: Session, patient_id: uuid.UUID) -> Patient | None:

@@ -9,8 +9,10 @@ STRONG = "x" * 40
 
 
 def production(monkeypatch, **env):
+    env.setdefault("MYHEALTH_AUDIT_KEY", "a" * 40)
     for key in (
         "MYHEALTH_SECRET_KEY",
+        "MYHEALTH_AUDIT_KEY",
         "MYHEALTH_DEBUG",
         "MYHEALTH_DATABASE_URL",
         "MYHEALTH_ALLOW_SQLITE",
@@ -60,6 +62,22 @@ def test_production_refuses_sqlite_unless_allowed(monkeypatch, tmp_path):
     config = load_config({"INSTANCE_DIR": tmp_path})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()  # production never generates a secret
+    assert not (tmp_path / "audit_key").exists()
+
+
+@pytest.mark.parametrize("audit_key", ["", "changeme", "short-key", STRONG])
+def test_production_refuses_a_missing_weak_or_reused_audit_key(monkeypatch, tmp_path, audit_key):
+    # The audit chain's key must be the operator's own: a key anyone knows (or the session
+    # secret, which more code reads) would let a database writer forge the chain.
+    production(
+        monkeypatch,
+        MYHEALTH_SECRET_KEY=STRONG,
+        MYHEALTH_AUDIT_KEY=audit_key,
+        MYHEALTH_DATABASE_URL="postgresql+psycopg://db/myhealth",
+        MYHEALTH_SERVER_NAME="myhealth.example.nhs.uk",
+    )
+    with pytest.raises(ConfigError, match="MYHEALTH_AUDIT_KEY"):
+        load_config({"INSTANCE_DIR": tmp_path})
 
 
 def test_development_generates_a_local_secret_once(monkeypatch, tmp_path):
