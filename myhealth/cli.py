@@ -131,7 +131,7 @@ def audit() -> None:
 @audit.command("verify")
 @with_appcontext
 def audit_verify() -> None:
-    """Walk the hash chain and report the first broken link."""
+    """Walk every chain, check the checkpoints, and report the first broken link."""
     from myhealth.access.services import verify_chain
     from myhealth.extensions import db
 
@@ -140,13 +140,30 @@ def audit_verify() -> None:
 
     report = verify_chain(db.session, progress=progress)
     if report.ok:
-        click.echo(f"Audit trail intact: {report.checked} entries checked.")
+        click.echo(
+            f"Audit trail intact: {report.checked} entries checked, "
+            f"{report.checkpoints} checkpoints found in place."
+        )
         return
-    _fail(
-        f"audit trail broken at entry {report.first_broken_id}: {report.reason} "
-        f"({report.checked} entries checked).",
-        1,
-    )
+    where = f" at entry {report.first_broken_id}" if report.first_broken_id is not None else ""
+    _fail(f"audit trail broken{where}: {report.reason} ({report.checked} entries checked).", 1)
+
+
+@audit.command("checkpoint")
+@with_appcontext
+def audit_checkpoint() -> None:
+    """Record every chain's length and newest entry outside the database (run it often, e.g.
+    from cron): `audit verify` then notices entries deleted since."""
+    from myhealth.access.chain import write_checkpoint
+    from myhealth.extensions import db
+
+    path = current_app.config["AUDIT_CHECKPOINTS"]
+    try:
+        checkpoint = write_checkpoint(db.session, path)
+    except OSError as exc:
+        _fail(f"cannot write the checkpoint to {path}: {exc.strerror}", 1)
+    entries = sum(count for count, _, _ in checkpoint["chains"].values())
+    click.echo(f"Checkpoint written to {path}: {entries} entries.")
 
 
 @main.command("import-fhir")
@@ -251,6 +268,7 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
 
     from sqlalchemy import func, select
 
+    from myhealth import nhs_number
     from myhealth.extensions import db
     from myhealth.records.fhir_export import bundle_chunks, find_patient
     from myhealth.records.models import Patient
@@ -260,6 +278,11 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
     if patient:
         found = find_patient(db.session, patient)
         if found is None:
+            try:
+                nhs_number.normalise(patient)
+            except nhs_number.InvalidNHSNumber as error:
+                if error.mistyped:
+                    _fail(str(error), 2)
             _fail(f"no patient with NHS number or id {patient}", 1)
         for chunk in bundle_chunks(db.session, found.id):
             click.echo(chunk, nl=False)

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
-import nhs_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from myhealth import nhs_number
 from myhealth.accounts.passwords import password_problem
+
+_NHS_NUMBER_ERRORS = {
+    nhs_number.Problem.MISSING: _l("Enter your NHS number"),
+    nhs_number.Problem.NOT_DIGITS: _l("NHS number must be 10 digits"),
+    nhs_number.Problem.LENGTH: _l("NHS number must be 10 digits"),
+    nhs_number.Problem.CHECK_DIGIT: _l(
+        "Enter a valid NHS number. Check you have typed it correctly"
+    ),
+    nhs_number.Problem.NOT_ISSUED: _l(
+        "Enter a valid NHS number. Check you have typed it correctly"
+    ),
+}
 
 
 def normalise_nhs_number(value: str | None) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    """The number as stored for a valid one, else the text as typed: a key for the sign-up
+    limits, which count only valid forms."""
+    try:
+        return nhs_number.normalise(value)
+    except nhs_number.InvalidNHSNumber:
+        return (value or "").strip()
 
 
 class DateParts:
@@ -98,14 +115,10 @@ class SignUpForm(FlaskForm):
     birth_date: date | None = None
 
     def validate_nhs_number(self, field):
-        digits = normalise_nhs_number(field.data)
-        if not digits:
-            raise ValidationError(_l("Enter your NHS number"))
-        if len(digits) != 10:
-            raise ValidationError(_l("NHS number must be 10 digits"))
-        if not nhs_number.is_valid(digits):
-            raise ValidationError(_l("Enter a valid NHS number. Check you have typed it correctly"))
-        field.data = digits
+        try:
+            field.data = nhs_number.normalise(field.data)
+        except nhs_number.InvalidNHSNumber as error:
+            raise ValidationError(_NHS_NUMBER_ERRORS[error.problem]) from None
 
     def validate_password(self, field):
         problem = password_problem(field.data or "")

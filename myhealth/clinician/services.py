@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,29 +11,24 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
+from myhealth import nhs_number
 from myhealth.access import policy
 from myhealth.access.services import record_event
 from myhealth.clinician.models import ReviewItem, ReviewOutcome, ReviewStatus
 from myhealth.database import utcnow
 from myhealth.errors import Conflict, DeniedRead, InvalidInput, NotAllowed, NotFound
+from myhealth.paging import Page
 from myhealth.records import services as record_services
 from myhealth.records.models import Patient
 
 PAGE_SIZE = 25
 
 
-@dataclass(frozen=True)
-class PatientPage:
-    patients: list[Patient]
-    total: int
-    page: int
-    pages: int
-
-
 def list_patients(
     session: Session, actor, *, query: str = "", page: int = 1, client_address: str = ""
-) -> PatientPage:
-    """A page of the actor's organisation's patients, searchable; the listing is audited."""
+) -> Page[Patient]:
+    """A page of the actor's organisation's patients, searched by name, or by NHS number
+    however it is spaced; the listing is audited."""
     if (
         not policy.has_permission(actor, "clinician:workspace:read")
         or actor.organisation_id is None
@@ -41,35 +37,34 @@ def list_patients(
     conditions = [Patient.registered_organisation_id == actor.organisation_id]
     query = " ".join(query.split())[:100]
     if query:
-        digits = "".join(ch for ch in query if ch.isdigit())
         like = f"%{query.lower()}%"
         terms = [
             func.lower(Patient.family_name).like(like),
             func.lower(Patient.given_name).like(like),
         ]
-        if len(digits) == 10:
-            terms.append(Patient.nhs_number == digits)
+        with suppress(nhs_number.InvalidNHSNumber):  # a name, or a number nobody can have
+            terms.append(Patient.nhs_number == nhs_number.normalise(query))
         conditions.append(or_(*terms))
     total = session.scalar(select(func.count(Patient.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    stmt = (
-        select(Patient)
-        .where(*conditions)
-        .order_by(Patient.family_name, Patient.given_name, Patient.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+    listing: Page[Patient] = Page.of(total, page, PAGE_SIZE)
+    listing = listing.with_items(
+        session.scalars(
+            select(Patient)
+            .where(*conditions)
+            .order_by(Patient.family_name, Patient.given_name, Patient.id)
+            .limit(listing.size)
+            .offset(listing.offset)
+        )
     )
-    patients = list(session.scalars(stmt))
     record_event(
         session,
         "patient.list",
         actor=actor,
         purpose="direct care",
-        detail=f"search={query!r} page={page} shown={len(patients)}",
+        detail=f"search={query!r} page={listing.number} shown={len(listing.items)}",
         client_address=client_address,
     )
-    return PatientPage(patients, total, page, pages)
+    return listing
 
 
 # --- the review queue ----------------------------------------------------------------------

@@ -18,10 +18,11 @@ from myhealth.clinician.forms import (
 from myhealth.errors import Conflict
 from myhealth.extensions import db
 from myhealth.messaging.services import MailNotSent
+from myhealth.paging import requested
 from myhealth.records import display as record_display
 from myhealth.records import tables as record_tables
 from myhealth.selfcare import display as selfcare_display
-from myhealth.selfcare import services as selfcare_services
+from myhealth.selfcare import saved as saved_assessments
 from myhealth.web import client_address
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
@@ -32,12 +33,11 @@ bp = Blueprint("clinician", __name__, url_prefix="/clinician")
 def workspace():
     form = PatientSearchForm(request.args)
     form.validate()
-    page = request.args.get("page", "1")
     result = services.list_patients(
         db.session,
         current_user,
         query=form.q.data or "",
-        page=int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
+        page=requested(request.args.get("page")),
         client_address=client_address(),
     )
     waiting = identity.waiting_count(db.session, current_user)
@@ -93,7 +93,7 @@ def _review_page(item_id, form, claim_form, status=200):
         detail=detail,
         item=detail.item,
         answers=selfcare_display.answer_rows(
-            detail.item.assessment, selfcare_services.current_algorithm(detail.item.assessment)
+            detail.item.assessment, saved_assessments.current_algorithm(detail.item.assessment)
         ),
         display=record_display,
         tables=record_tables,

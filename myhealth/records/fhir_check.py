@@ -4,9 +4,10 @@ A document (a Bundle of type transaction, batch, collection or searchset, or one
 checked in this order: its size in bytes, its shape before it is parsed (nesting depth and
 length of numbers, so hostile JSON is refused instead of exhausting the parser), JSON syntax,
 the number of entries, R4 validity of every entry (``fhir.resources.R4B``), supported
-transaction requests, duplicate ids, references that cannot resolve, and past events dated in
-the future. Any problem refuses the whole document with messages naming the entry index,
-resource type and element path.
+transaction requests, duplicate ids, references that cannot resolve, past events dated in
+the future, and patients' NHS numbers (ten digits and the right check digit). Any problem
+refuses the whole document with messages naming the entry index, resource type and element
+path.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from myhealth import nhs_number
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.records import fhir_fields
@@ -312,6 +314,23 @@ def _check_dates(entry: Entry, now: datetime, problems: list[Problem]) -> None:
             )
 
 
+def _check_nhs_numbers(entry: Entry, problems: list[Problem]) -> None:
+    """A patient's NHS number is how their record is found: a mistyped one is refused, not
+    imported as a different person or as nobody's."""
+    if entry.resource_type != "Patient":
+        return
+    for index, ident in enumerate(entry.resource.get("identifier") or []):
+        value = ident.get("value")
+        if ident.get("system") != nhs_number.FHIR_SYSTEM or not value:
+            continue
+        try:
+            nhs_number.normalise(value)
+        except nhs_number.InvalidNHSNumber as error:
+            problems.append(
+                Problem(entry.index, "Patient", f"identifier[{index}].value", str(error))
+            )
+
+
 def _source_system(doc: dict) -> str:
     source = (doc.get("meta") or {}).get("source") if isinstance(doc.get("meta"), dict) else None
     return source[:300] if isinstance(source, str) else ""
@@ -358,6 +377,7 @@ def check_document(doc: dict, *, max_entries: int) -> Document:
     for entry in entries:
         entry.resource = _rewrite_references(entry.resource, "", targets, entry, problems)
         _check_dates(entry, now, problems)
+        _check_nhs_numbers(entry, problems)
     if problems:
         raise ImportRefused(problems)
     return Document(entries, _source_system(doc), skipped)

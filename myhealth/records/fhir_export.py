@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from myhealth import nhs_number
 from myhealth.access.services import get_record_for
 from myhealth.database import utcnow
 from myhealth.records.fhir_match import NHS_NUMBER_SYSTEM, ODS_SYSTEM
@@ -218,9 +219,9 @@ def download_name(patient: Patient) -> str:
 def find_patient(session: Session, nhs_number_or_id: str) -> Patient | None:
     """For the CLI: an NHS number, the portal's patient id, or an imported FHIR id that only
     one source used (ids are the sending system's, so several patients may share one)."""
-    digits = nhs_number_or_id.replace(" ", "")
-    if digits.isdigit() and len(digits) == 10:
-        found = session.scalar(select(Patient).where(Patient.nhs_number == digits))
+    if nhs_number.is_valid(nhs_number_or_id):
+        number = nhs_number.normalise(nhs_number_or_id)
+        found = session.scalar(select(Patient).where(Patient.nhs_number == number))
         if found is not None:
             return found
     try:

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from myhealth import nhs_number as nhs_numbers
 from myhealth.access.policy import may_access_patient
 from myhealth.directory.models import Organisation
 from myhealth.records import fhir_fields, identity
 from myhealth.records.fhir_check import Document, Entry, Problem
 from myhealth.records.models import ClinicalResource, Patient
 
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+NHS_NUMBER_SYSTEM = nhs_numbers.FHIR_SYSTEM
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 NOT_YOURS = "this patient is not registered with your organisation; you cannot add to their record"
 
@@ -65,8 +66,7 @@ class Resolution:
 def nhs_number(resource: dict) -> str | None:
     for ident in resource.get("identifier") or []:
         if ident.get("system") == NHS_NUMBER_SYSTEM and ident.get("value"):
-            digits = "".join(ch for ch in str(ident["value"]) if ch.isdigit())
-            return digits if len(digits) == 10 else None
+            return nhs_numbers.normalise(ident["value"])  # fhir_check refused invalid ones
     return None
 
 

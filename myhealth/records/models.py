@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueCon
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from myhealth import nhs_number as nhs_numbers
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
 from myhealth.directory.models import Organisation
 from myhealth.extensions import db
@@ -57,8 +58,7 @@ class Patient(db.Model):
 
     @property
     def formatted_nhs_number(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}" if n else ""
+        return nhs_numbers.formatted(self.nhs_number) if self.nhs_number else ""
 
 
 # JSONB on PostgreSQL (indexable, compact); JSON text elsewhere.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from myhealth.access.services import get_record_for
 from myhealth.errors import InvalidInput, NotFound
+from myhealth.paging import Page
 from myhealth.records.models import ClinicalResource, Patient
 
 PAGE_SIZE = 20
@@ -59,13 +60,9 @@ _RECENT_RESULTS = 300
 
 
 @dataclass(frozen=True)
-class RecordPage:
+class RecordPage(Page[ClinicalResource]):
     patient: Patient
     section: str
-    items: list[ClinicalResource]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -146,18 +143,15 @@ def section_page(
     patient = _open(session, actor, patient_id, "record", client_address)
     where = _conditions(patient.id, types, filters)
     total = session.scalar(select(func.count(ClinicalResource.id)).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    items = list(
-        session.scalars(
-            select(ClinicalResource)
-            .where(*where)
-            .order_by(ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+    listing = RecordPage.of(total, page, PAGE_SIZE, patient=patient, section=section)
+    items = session.scalars(
+        select(ClinicalResource)
+        .where(*where)
+        .order_by(ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
+        .limit(listing.size)
+        .offset(listing.offset)
     )
-    return RecordPage(patient, section, items, total, page, pages)
+    return listing.with_items(items)
 
 
 # The summary's statements are built once (composing a statement costs several times what

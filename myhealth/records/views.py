@@ -26,6 +26,7 @@ from myhealth.access.services import IdentityNotConfirmed
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db
+from myhealth.paging import requested
 from myhealth.records import charts, display, fhir_export, services, tables
 from myhealth.records import example as example_record
 from myhealth.records.fhir_import import ImportRefused, import_document
@@ -56,7 +57,6 @@ def record_helpers():
         "display": display,
         "tables": tables,
         "sections": services.SECTIONS,
-        "page_size": services.PAGE_SIZE,
     }
 
 
@@ -85,12 +85,6 @@ def _breadcrumbs(patient, *, record_page: bool = True) -> list[dict]:
     if record_page:
         crumbs.append({"href": url_for("records.summary", patient_id=patient.id), "text": name})
     return crumbs
-
-
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    # isdigit() also accepts "²" and other scripts' digits: only ASCII ones make a number.
-    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
 
 
 @bp.get("/record/<uuid:patient_id>")
@@ -215,7 +209,7 @@ def section(patient_id: uuid.UUID, section: str):
             patient_id,
             section,
             filters=form.filters(),
-            page=_page_number(),
+            page=requested(request.args.get("page")),
             client_address=client_address(),
         )
     except InvalidInput as exc:  # the service's own check of the dates
@@ -226,7 +220,7 @@ def section(patient_id: uuid.UUID, section: str):
             patient_id,
             section,
             filters=form.filters(),
-            page=_page_number(),
+            page=requested(request.args.get("page")),
             client_address=client_address(),
         )
     db.session.commit()
