@@ -110,20 +110,25 @@ def settle(base: str) -> None:
 
 def discover_pages(base: str) -> tuple[dict[str, tuple[str, str]], list[str], list[str]]:
     """Sign in users over HTTP and find the pages to drive: name -> (path, who)."""
-    from myhealth import demo
+    from myhealth.demo_people import (
+        DEMO_CLINICIAN_EMAIL,
+        DEMO_PASSWORD,
+        DEMO_PATIENT_EMAIL,
+        demo_totp_secret,
+    )
     from tests.liveserver import Browser
 
     patients = []
     for _ in range(4):  # four devices
         person = Browser(base)
-        person.sign_in(demo.DEMO_PATIENT_EMAIL, demo.DEMO_PASSWORD)
+        person.sign_in(DEMO_PATIENT_EMAIL, DEMO_PASSWORD)
         patients.append(person)
     # One clinician device: a security code is accepted once.
     staff = Browser(base)
     staff.sign_in(
-        demo.DEMO_CLINICIAN_EMAIL,
-        demo.DEMO_PASSWORD,
-        demo.demo_totp_secret(demo.DEMO_CLINICIAN_EMAIL),
+        DEMO_CLINICIAN_EMAIL,
+        DEMO_PASSWORD,
+        demo_totp_secret(DEMO_CLINICIAN_EMAIL),
     )
     clinicians = [staff]
     patient = patients[0]

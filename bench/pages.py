@@ -16,7 +16,7 @@ from bench.common import demo_app, emit, sign_in, timed
 
 
 def _add_patients(app, count: int) -> None:
-    from myhealth.demo import test_range_nhs_numbers
+    from myhealth.demo_people import test_range_nhs_numbers
     from myhealth.directory.models import Organisation
     from myhealth.extensions import db
     from myhealth.records.models import Patient
@@ -43,12 +43,12 @@ def main() -> None:
     repeats = 15 if args.quick else 60
     extra = 2000 if args.quick else 10000
 
-    from myhealth import demo
+    from myhealth.demo_people import DEMO_CLINICIAN_EMAIL, DEMO_PATIENT_EMAIL
 
     app = demo_app()
     anonymous = app.test_client()
-    patient = sign_in(app, demo.DEMO_PATIENT_EMAIL)
-    clinician = sign_in(app, demo.DEMO_CLINICIAN_EMAIL)
+    patient = sign_in(app, DEMO_PATIENT_EMAIL)
+    clinician = sign_in(app, DEMO_CLINICIAN_EMAIL)
 
     for client, path in ((anonymous, "/healthz"), (patient, "/home"), (clinician, "/clinician/")):
         timed(client, path, 3)  # warm up

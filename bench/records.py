@@ -39,20 +39,20 @@ _NAMESPACE = uuid.UUID("b7d3e0a4-2f61-4c8e-9a53-6d1c2e8f4b90")
 
 def synthetic_patients(count: int, offset: int):
     """Unsaved patients with test-range NHS numbers clear of the demo's and the tests'."""
-    from myhealth import demo
+    from myhealth import demo_people
     from myhealth.records.models import Gender, Patient
 
     rng = random.Random(f"bench-records-{offset}")
-    for nhs in demo.test_range_nhs_numbers(offset + count)[offset:]:
+    for nhs in demo_people.test_range_nhs_numbers(offset + count)[offset:]:
         female = rng.random() < 0.52
         yield Patient(
             id=uuid.uuid5(_NAMESPACE, nhs),
             nhs_number=nhs,
-            given_name=rng.choice(demo.GIVEN_FEMALE if female else demo.GIVEN_MALE),
-            family_name=rng.choice(demo.FAMILY),
+            given_name=rng.choice(demo_people.GIVEN_FEMALE if female else demo_people.GIVEN_MALE),
+            family_name=rng.choice(demo_people.FAMILY),
             birth_date=date(2026, 1, 1) - timedelta(days=rng.randint(18 * 365, 92 * 365)),
             gender=Gender.FEMALE if female else Gender.MALE,
-            address=f"{rng.randint(1, 140)} {rng.choice(demo.STREETS)}",
+            address=f"{rng.randint(1, 140)} {rng.choice(demo_people.STREETS)}",
             postcode="LS1 4AB",
             phone="",
         )

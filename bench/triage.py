@@ -149,7 +149,7 @@ def main() -> None:
     repeats = 5 if args.quick else 20
 
     import triage_algorithms
-    from myhealth import demo
+    from myhealth.demo_people import DEMO_PATIENT_EMAIL
 
     for entry in triage_algorithms.catalogue():
         rate = evaluations_per_second(triage_algorithms.load(entry["id"]), seconds)
@@ -171,7 +171,7 @@ def main() -> None:
 
     app = demo_app()
     anonymous = app.test_client()
-    patient = sign_in(app, demo.DEMO_PATIENT_EMAIL)
+    patient = sign_in(app, DEMO_PATIENT_EMAIL)
     timed(anonymous, "/healthz", 3)
     full_assessment(anonymous, [1] * 9)  # warm up
     base = timed(anonymous, "/healthz", repeats * 5)

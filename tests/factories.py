@@ -12,7 +12,7 @@ from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User
 from myhealth.config import REVIEW_DEFAULTS
 from myhealth.database import utcnow
-from myhealth.demo import test_range_nhs_numbers
+from myhealth.demo_people import test_range_nhs_numbers
 from myhealth.directory.models import Organisation, OrganisationKind
 from myhealth.records.models import Gender, Patient
 

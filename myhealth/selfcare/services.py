@@ -4,19 +4,18 @@ Signed out, nothing is saved to a record: the answers in progress are a draft on
 (see drafts), deleted after two hours without an answer. Signed in as a patient, the
 completed assessment is saved to their record (with the FHIR QuestionnaireResponse, and
 RiskAssessment for scores) and, when the outcome needs a clinician, a review item goes to
-their registered organisation, all in the caller's one transaction.
+their registered organisation, all in the caller's one transaction. Reading saved
+assessments back is in ``saved``.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import triage_algorithms
 from myhealth.access.policy import identity_confirmed
@@ -24,7 +23,7 @@ from myhealth.access.services import get_patient_for, record_event
 from myhealth.accounts.models import Role
 from myhealth.clinician.models import ReviewItem
 from myhealth.database import utcnow
-from myhealth.errors import DeniedRead, NotFound
+from myhealth.errors import NotFound
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import ACTIVE_CONDITION
 from myhealth.selfcare import fhir
@@ -340,71 +339,3 @@ def record_assessment(
     )
     session.flush()
     return Completed(outcome, assessment, reasons)
-
-
-def history(session: Session, user, *, client_address: str = "") -> list[Assessment]:
-    """The signed-in patient's saved assessments, newest first, with their review status."""
-    patient = get_patient_for(
-        session, user, user.patient_id, purpose=PURPOSE, client_address=client_address
-    )
-    return list(
-        session.scalars(
-            select(Assessment)
-            .where(Assessment.patient_id == patient.id)
-            .options(joinedload(Assessment.review_item))
-            .order_by(Assessment.created_at.desc(), Assessment.id)
-        )
-    )
-
-
-def assessment_for(
-    session: Session, user, assessment_id: uuid.UUID, *, client_address: str = ""
-) -> Assessment:
-    """One of the signed-in patient's own assessments; anyone else's answers "not found"."""
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("Assessment not found")
-    if not saves_for(user) or assessment.patient_id != user.patient_id:
-        raise DeniedRead(user, assessment.patient_id, PURPOSE, client_address)
-    get_patient_for(
-        session, user, assessment.patient_id, purpose=PURPOSE, client_address=client_address
-    )
-    return assessment
-
-
-def stored_outcome(assessment: Assessment) -> Outcome:
-    """The outcome as it was given, from the version that gave it; never re-evaluated, so a
-    later change to an algorithm does not rewrite what someone was told."""
-    return Outcome.from_dict(assessment.outcome)
-
-
-def current_algorithm(assessment: Assessment) -> Algorithm | None:
-    """The algorithm as it is now, or None if it has been withdrawn."""
-    try:
-        return triage_algorithms.load(assessment.algorithm_id)
-    except triage_algorithms.UnknownAlgorithm:
-        return None
-
-
-@cache  # built once (when the models are all mapped): composing it costs more than running it
-def _latest_for_widget():
-    return (
-        select(
-            Assessment.id,
-            Assessment.algorithm_title,
-            Assessment.created_at,
-            ReviewItem.status.label("review_status"),
-        )
-        .outerjoin(ReviewItem, ReviewItem.assessment_id == Assessment.id)
-        .where(Assessment.patient_id == bindparam("patient_id"))
-        .order_by(Assessment.created_at.desc(), Assessment.id)
-        .limit(bindparam("limit"))
-    )
-
-
-def latest_for_widget(session: Session, patient_id: uuid.UUID, limit: int = 3) -> list:
-    """The newest assessments for the homepage widget (its read is audited by the homepage):
-    rows of id, algorithm_title, created_at and review_status (None when not flagged), the
-    columns the widget shows rather than whole assessments with their answers."""
-    params = {"patient_id": patient_id, "limit": limit}
-    return session.connection().execute(_latest_for_widget(), params).all()

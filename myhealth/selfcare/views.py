@@ -16,7 +16,7 @@ from flask_login import current_user
 import triage_algorithms
 from myhealth.access.policy import public, requires
 from myhealth.extensions import db
-from myhealth.selfcare import display, drafts, flow, i18n, services
+from myhealth.selfcare import display, drafts, flow, i18n, saved, services
 from myhealth.selfcare.forms import (
     NONE_OF_THESE,
     ConfirmForm,
@@ -269,7 +269,7 @@ def outcome(algorithm_id: str):
 @bp.get("/assessments")
 @requires("selfcare:assessment:read")
 def history():
-    assessments = services.history(db.session, current_user, client_address=client_address())
+    assessments = saved.history(db.session, current_user, client_address=client_address())
     db.session.commit()
     return render_template(
         "selfcare/history.html",
@@ -282,12 +282,12 @@ def history():
 @bp.get("/assessments/<uuid:assessment_id>")
 @requires("selfcare:assessment:read")
 def result(assessment_id: uuid.UUID):
-    assessment = services.assessment_for(
+    assessment = saved.assessment_for(
         db.session, current_user, assessment_id, client_address=client_address()
     )
     db.session.commit()
-    algorithm = services.current_algorithm(assessment)
-    outcome = services.stored_outcome(assessment)
+    algorithm = saved.current_algorithm(assessment)
+    outcome = saved.stored_outcome(assessment)
     return render_template(
         "selfcare/outcome.html",
         title=display.disposition_heading(outcome.disposition)

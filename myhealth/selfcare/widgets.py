@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from myhealth.home.registry import Widget, register
-from myhealth.selfcare.services import latest_for_widget
+from myhealth.selfcare.saved import latest_for_widget
 
 
 def _load(session, user, patient) -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
-from myhealth.demo import test_range_nhs_numbers
+from myhealth.demo_people import test_range_nhs_numbers
 
 # Valid test-range NHS numbers the demo does not use (it takes the first 60).
 SPARE_NHS_NUMBERS = test_range_nhs_numbers(400)[-10:]

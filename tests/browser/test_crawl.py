@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from myhealth.accounts.models import User
-from myhealth.demo import DEMO_CLINICIAN_EMAIL, DEMO_PATIENT_EMAIL
+from myhealth.demo_people import DEMO_CLINICIAN_EMAIL, DEMO_PATIENT_EMAIL
 from tests.conftest import sign_in_as
 
 # Markup a person would see as text: a tag, or an entity shown escaped (double escaping).

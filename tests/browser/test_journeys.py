@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from myhealth.accounts.models import User
-from myhealth.demo import (
+from myhealth.demo_people import (
     DEMO_CLINICIAN_EMAIL,
     DEMO_PASSWORD,
     DEMO_PATIENT_EMAIL,

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from myhealth.demo import (
+from myhealth.demo_people import (
     DEMO_CLINICIAN_EMAIL,
     DEMO_PASSWORD,
     DEMO_PATIENT_EMAIL,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from myhealth import demo
 from myhealth.accounts.models import User
 from myhealth.database import utcnow
+from myhealth.demo_people import DEMO_PATIENT_EMAIL
 from myhealth.records import services
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_fields import parse_fhir_datetime
@@ -154,7 +155,7 @@ def test_the_demo_patient_has_a_rich_record(db):
         == 60
     )
 
-    account = db.scalar(select(User).where(User.email == demo.DEMO_PATIENT_EMAIL))
+    account = db.scalar(select(User).where(User.email == DEMO_PATIENT_EMAIL))
     found = services.summary(db, account, account.patient_id)
     assert len(found.problems) >= 2
     assert all(p.status == "active" for p in found.problems)
