@@ -105,7 +105,7 @@ def test_no_page_shows_markup_as_text_or_fails(live_server, role, language):
         visited, problems = crawl(client, STARTS[role])
         home = client.get(STARTS[role][0], follow_redirects=True).get_data(as_text=True)
     finally:
-        client.get("/language/en")  # a signed-in choice is saved: leave the demo users in English
+        client.get("/language/en")  # the cookie is this client's: back to English, as found
     assert len(visited) >= 4, visited
     assert not problems, "\n".join(problems[:20])
     assert f'<html lang="{language}"' in home

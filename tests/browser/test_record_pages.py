@@ -60,7 +60,7 @@ def test_patient_record_pages_have_no_axe_violations(page, a11y):
     page.goto("/language/cy")
     page.goto(summary_url)
     a11y.check(page, "record summary in Welsh")
-    page.goto("/language/en")  # the choice is saved to the account: leave it as found
+    page.goto("/language/en")  # the choice is this browser's cookie: leave it as found
     a11y.assert_clean()
 
 
