@@ -24,7 +24,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from myhealth import assets, components, compression, database, navigation
+from myhealth import assets, components, compression, database, form_components, navigation
 from myhealth.access import policy
 from myhealth.access.services import audit_waiting, record_event
 from myhealth.errors import DeniedRead, DomainError
@@ -225,6 +225,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["url_for"] = _remembered_url_for(app)
     app.jinja_env.globals["components"] = components
+    app.jinja_env.globals["form_components"] = form_components
     app.jinja_env.globals["header_params"] = navigation.header_params
     app.jinja_env.globals["site_footer"] = navigation.footer
     app.jinja_env.globals["skip_link"] = navigation.skip_link
