@@ -89,7 +89,38 @@ def test_an_edited_checkpoints_file_is_refused(app, db, world, tmp_path):
     checkpoints.write_text(json.dumps(record) + "\n")
     report = verify_chain(db, checkpoints=str(checkpoints))
     assert not report.ok
-    assert "is not a valid checkpoint" in report.reason
+    assert "line 1 of" in report.reason and "is not a valid checkpoint" in report.reason
+    checkpoints.write_text("\nnot a checkpoint at all\n")  # a blank line is passed over
+    report = verify_chain(db, checkpoints=str(checkpoints))
+    assert "line 2 of" in report.reason and "is not a valid checkpoint" in report.reason
+
+
+def test_rewriting_history_a_checkpoint_saw_shows_even_with_the_key(app, db, world, tmp_path):
+    """Someone holding the key as well (say, an administrator gone rogue) deletes an entry
+    and reseals the chain: the chain verifies, but no longer ends where the checkpoint saw."""
+    events = _entries(db, world, 5)
+    checkpoints = tmp_path / "checkpoints.jsonl"
+    with app.app_context():
+        chain.write_checkpoint(db, checkpoints)
+    with open(checkpoints, "a") as file:
+        file.write("\n")
+    _tamperer_disables_the_guard(db)
+    db.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": events[1].id})
+    db.expire_all()
+    key = chain.audit_key()
+    prev = {}
+    for event in db.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all():
+        link = prev.get(event.chain, chain.GENESIS_HASH)
+        resealed = chain.entry_hash(key, event.chain, link, event)
+        db.execute(
+            text("UPDATE audit_event SET prev_hash = :link, hash = :hash WHERE id = :id"),
+            {"link": link, "hash": resealed, "id": event.id},
+        )
+        prev[event.chain] = resealed
+    assert verify_chain(db).ok  # the resealed chain is whole
+    report = verify_chain(db, checkpoints=str(checkpoints))
+    assert not report.ok
+    assert "not where the checkpoint" in report.reason
 
 
 def test_cli_checkpoint_then_verify_finds_a_deleted_entry(app, db, world, tmp_path, monkeypatch):
