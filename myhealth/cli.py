@@ -47,11 +47,12 @@ def demo(serve: bool, host: str, port: int) -> None:
     click.echo("Applying database migrations...")
     upgrade()
     click.echo("Seeding the demo...")
+    from myhealth import context
+
     try:
-        logins = demo_data.seed(db.session)
-        db.session.commit()
+        with context.system_job(db.session, "demo"):
+            logins = demo_data.seed(db.session)
     except Exception as exc:  # noqa: BLE001 - report any failure plainly, store nothing
-        db.session.rollback()
         _fail(f"seeding failed, nothing was stored: {exc}")
     click.echo("Demo data is ready." if logins.created else "Demo data was already there.")
     click.echo("")
@@ -102,23 +103,23 @@ def demo(serve: bool, host: str, port: int) -> None:
 @with_appcontext
 def create_user(email: str, display_name: str, role: str, ods_code: str, password: str) -> None:
     """Set up a staff account (clinician or admin). They must turn on 2FA at first sign-in."""
+    from myhealth import context
     from myhealth.accounts.models import Role
     from myhealth.accounts.services import create_staff_user
     from myhealth.errors import InvalidInput
     from myhealth.extensions import db
 
     try:
-        user = create_staff_user(
-            db.session,
-            email=email,
-            password=password,
-            role=Role(role),
-            display_name=display_name,
-            organisation_ods_code=ods_code,
-        )
-        db.session.commit()
+        with context.system_job(db.session, "create-user"):
+            user = create_staff_user(
+                db.session,
+                email=email,
+                password=password,
+                role=Role(role),
+                display_name=display_name,
+                organisation_ods_code=ods_code,
+            )
     except InvalidInput as exc:
-        db.session.rollback()
         _fail("; ".join(str(m) for m in exc.field_errors.values()) or exc.message, 2)
     click.echo(f"Created {role} {user.email} at {user.organisation.name}.")
 
@@ -183,8 +184,9 @@ def import_fhir(ods_code: str, files: tuple[str, ...]) -> None:
 
     from sqlalchemy import select
 
-    from myhealth.directory.models import Organisation
+    from myhealth import context
     from myhealth.extensions import db
+    from myhealth.people.models import Organisation
     from myhealth.records.fhir_import import ImportRefused, ImportReport, import_document
 
     organisation = db.session.scalar(
@@ -205,19 +207,20 @@ def import_fhir(ods_code: str, files: tuple[str, ...]) -> None:
             click.echo(f"\r{label}: {done}/{count} resources", nl=False, err=True)
 
         try:
-            report = import_document(
-                db.session,
-                path.read_bytes(),
-                organisation=organisation,
-                source=path.name,
-                via="import-fhir",
-                max_bytes=max_bytes,
-                max_entries=max_entries,
-                progress=progress,
-            )
-            db.session.commit()
+            # Each file is one unit of work, done by the system job the audit trail names.
+            with context.system_job(db.session, "import-fhir") as job:
+                report = import_document(
+                    db.session,
+                    path.read_bytes(),
+                    organisation=organisation,
+                    source=path.name,
+                    via="import-fhir",
+                    max_bytes=max_bytes,
+                    max_entries=max_entries,
+                    progress=progress,
+                    system=job.actor,
+                )
         except ImportRefused as exc:
-            db.session.rollback()
             refused.append(path.name)
             click.echo(f"\r{label}: refused, nothing stored: {exc}", err=True)
             continue
@@ -266,12 +269,24 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
     """
     from pathlib import Path
 
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
-    from myhealth import nhs_number
+    from myhealth import context, nhs_number
+    from myhealth.access.services import record_event
     from myhealth.extensions import db
+    from myhealth.people.models import Patient
     from myhealth.records.fhir_export import bundle_chunks, find_patient
-    from myhealth.records.models import Patient
+
+    def audited(patient_id) -> None:
+        """Each record read is in the audit trail, committed before any of it is written out."""
+        with context.system_job(db.session, "export-fhir") as job:
+            record_event(
+                db.session,
+                "patient.read",
+                actor=job.actor,
+                patient_id=patient_id,
+                purpose="record export",
+            )
 
     if bool(patient) == bool(all_dir):
         _fail("give either an NHS number or patient id, or --all DIR", 2)
@@ -284,16 +299,18 @@ def export_fhir(patient: str | None, all_dir: str | None) -> None:
                 if error.mistyped:
                     _fail(str(error), 2)
             _fail(f"no patient with NHS number or id {patient}", 1)
+        audited(found.id)
         for chunk in bundle_chunks(db.session, found.id):
             click.echo(chunk, nl=False)
         return
     folder = Path(all_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    count = db.session.scalar(select(func.count(Patient.id))) or 0
-    done = 0
-    for found in db.session.scalars(select(Patient).order_by(Patient.id)).yield_per(100):
-        with (folder / f"{found.id}.json").open("w", encoding="utf-8") as out:
-            out.writelines(bundle_chunks(db.session, found.id))
+    ids = db.session.scalars(select(Patient.id).order_by(Patient.id)).all()
+    count, done = len(ids), 0
+    for patient_id in ids:
+        audited(patient_id)
+        with (folder / f"{patient_id}.json").open("w", encoding="utf-8") as out:
+            out.writelines(bundle_chunks(db.session, patient_id))
         done += 1
         if done % 10 == 0 or done == count:
             click.echo(f"\rexported {done}/{count} patients", nl=False, err=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User
 from myhealth.config import REVIEW_DEFAULTS
+from myhealth.context import Actor
 from myhealth.database import utcnow
 from myhealth.demo_people import (
     DEMO_ADMIN_EMAIL,
@@ -33,10 +34,9 @@ from myhealth.demo_people import (
     demo_totp_secret,
     test_range_nhs_numbers,
 )
-from myhealth.directory.models import Organisation, OrganisationKind, Practitioner
+from myhealth.people.models import Gender, Organisation, OrganisationKind, Patient, Practitioner
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_import import import_document
-from myhealth.records.models import Gender, Patient
 from myhealth.selfcare.demo import seed_assessments
 
 SEED = 2026
@@ -92,7 +92,14 @@ def seed_records(session: Session, patients: list[Patient], demo_patient: Patien
             clinicians=staff.get(practice.id, ()),
             rich=patient is demo_patient,
         )
-        report = import_document(session, bundle, organisation=practice, source="demo", via="demo")
+        report = import_document(
+            session,
+            bundle,
+            organisation=practice,
+            source="demo",
+            via="demo",
+            system=Actor.system("demo"),
+        )
         changed |= bool(report.stored or report.updated)
     return changed
 

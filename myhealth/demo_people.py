@@ -11,7 +11,7 @@ import hashlib
 
 import nhs_number
 
-from myhealth.directory.models import OrganisationKind
+from myhealth.people.models import OrganisationKind
 
 ORGANISATIONS = [
     (

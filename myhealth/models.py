@@ -3,9 +3,9 @@
 from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import RecoveryCode, User, UserSession
 from myhealth.clinician.models import ReviewItem
-from myhealth.directory.models import Organisation, Practitioner
 from myhealth.home.models import HomeLayout
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.people.models import Organisation, Patient, Practitioner
+from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
 
 __all__ = [

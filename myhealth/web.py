@@ -24,9 +24,17 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from myhealth import assets, components, compression, database, form_components, navigation
+from myhealth import (
+    assets,
+    components,
+    compression,
+    context,
+    database,
+    form_components,
+    navigation,
+)
 from myhealth.access import policy
-from myhealth.access.services import audit_waiting, record_event
+from myhealth.access.services import record_event
 from myhealth.errors import DeniedRead, DomainError
 from myhealth.extensions import db, login
 
@@ -69,6 +77,21 @@ def _load_user(session_id: str):
     return user
 
 
+ERROR_TEXT = {
+    404: lambda: (
+        _("Page not found"),
+        _(
+            "If you typed the web address, check it is correct. "
+            "If you pasted the web address, check you copied the entire address."
+        ),
+    ),
+    403: lambda: (
+        _("You do not have access to this page"),
+        _("If you think you should have access, contact your GP practice or administrator."),
+    ),
+}
+
+
 def init_app(app: Flask) -> None:
     # /assets/ is answered by whitenoise before Flask sees the request.
     assets.init_app(app)
@@ -104,7 +127,6 @@ def init_app(app: Flask) -> None:
             abort(403)
         if not current_user.is_authenticated:
             if g.get("session_expired"):
-                db.session.commit()
                 flash(_("You were signed out because you were inactive. Sign in again."), "expired")
             return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
         if policy.has_permission(current_user, access):
@@ -115,22 +137,30 @@ def init_app(app: Flask) -> None:
         abort(403)
 
     @app.after_request
-    def commit_session_touch(response):
-        # Persist last-seen times and expiries that the user loader changed, and any read of
-        # patient data still to be appended to the audit trail.
-        if (db.session.dirty or audit_waiting(db.session)) and response.status_code < 500:
-            db.session.commit()
+    def end_unit_of_work(response):
+        # The one commit of a request (myhealth.context): what the view did, last-seen times
+        # and expiries the user loader changed, and the audit entries of what it read. The
+        # error pages below undid a failed view's work before they were rendered.
+        if response.status_code < 500:
+            context.commit(db.session)
+        else:
+            context.discard(db.session)
         return response
 
     @app.teardown_request
     def rollback_on_error(exc):
         if exc is not None:
-            db.session.rollback()
+            context.discard(db.session)
 
-    def render_error(status: int, heading: str, message: str):
+    def render_page(status: int, heading: str, message: str):
         return render_template(
             "errors/error.html", status=status, heading=heading, message=message
         ), status
+
+    def render_error(status: int, heading: str, message: str):
+        # Whatever the request did before it failed is undone; an error page changes nothing.
+        context.discard(db.session)
+        return render_page(status, heading, message)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc):
@@ -147,7 +177,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        db.session.rollback()
+        context.discard(db.session)
         if isinstance(exc, DeniedRead):
             # A refused look at a patient's data is audited too, in a transaction of its own.
             record_event(
@@ -159,7 +189,8 @@ def init_app(app: Flask) -> None:
                 outcome="denied",
                 client_address=exc.client_address or client_address(),
             )
-            db.session.commit()
+            # Committed with the error page, by the unit of work.
+            return render_page(exc.status, *ERROR_TEXT[exc.status]())
         if exc.status == 404:
             return page_not_found(exc)
         if exc.status == 403:
@@ -168,22 +199,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def page_not_found(exc):
-        return render_error(
-            404,
-            _("Page not found"),
-            _(
-                "If you typed the web address, check it is correct. "
-                "If you pasted the web address, check you copied the entire address."
-            ),
-        )
+        return render_error(404, *ERROR_TEXT[404]())
 
     @app.errorhandler(403)
     def forbidden(exc):
-        return render_error(
-            403,
-            _("You do not have access to this page"),
-            _("If you think you should have access, contact your GP practice or administrator."),
-        )
+        return render_error(403, *ERROR_TEXT[403]())
 
     @app.errorhandler(405)
     def method_not_allowed(exc):
@@ -205,7 +225,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(exc):
-        db.session.rollback()
         return render_error(
             500,
             _("Sorry, there is a problem with the service"),

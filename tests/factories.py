@@ -13,8 +13,7 @@ from myhealth.accounts.models import Role, User
 from myhealth.config import REVIEW_DEFAULTS
 from myhealth.database import utcnow
 from myhealth.demo_people import test_range_nhs_numbers
-from myhealth.directory.models import Organisation, OrganisationKind
-from myhealth.records.models import Gender, Patient
+from myhealth.people.models import Gender, Organisation, OrganisationKind, Patient
 
 PASSWORD = "sturdy-otter-violin-41"
 _counter = itertools.count(1)

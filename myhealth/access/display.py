@@ -24,6 +24,7 @@ PURPOSES = {
     "review of self-assessment": _l("Reviewing a symptom check or health score you filled in"),
     "review of self-assessments": _l("Reviewing a symptom check or health score you filled in"),
     "record import": _l("Adding information to your health record"),
+    "record export": _l("Copying your health record out of myhealth, for a backup or a move"),
     "identity check": _l("Checking who you are, so that you can see your health record"),
 }
 ROLES = {

@@ -14,7 +14,7 @@ from myhealth.accounts.models import Role
 
 if TYPE_CHECKING:
     from myhealth.accounts.models import User
-    from myhealth.records.models import Patient
+    from myhealth.people.models import Patient
 
 # Every signed-in person may manage their own account and security settings.
 ACCOUNT_PERMISSIONS = frozenset(
@@ -79,8 +79,22 @@ def needs_two_factor_first(user: User | None, permission: str) -> bool:
     )
 
 
-def may_access_patient(user: User | None, patient: Patient, permission: str) -> bool:
-    """Object-level rule for a patient's data."""
+def may_access_patient(user, patient: Patient, permission: str) -> bool:
+    """Object-level rule for a patient's data, for a User or a context.Actor. Lists use the
+    same rule as SQL: access.scoping."""
+    from myhealth.context import CLIENT, PROXY, SYSTEM, Actor
+
+    if isinstance(user, Actor):
+        if user.kind == SYSTEM:
+            return True
+        if user.kind in (CLIENT, PROXY):
+            granted = (
+                permission in user.scopes
+                if user.kind == CLIENT
+                else has_permission(user.user, permission)
+            )
+            return granted and patient.id in user.patient_ids
+        user = user.user
     if not has_permission(user, permission):
         return False
     if user.role is Role.PATIENT:

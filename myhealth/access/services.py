@@ -14,7 +14,7 @@ from myhealth.access import chain, policy
 from myhealth.access.models import AuditEvent
 from myhealth.database import take_write_lock, utcnow
 from myhealth.errors import DeniedRead, NotAllowed, NotFound
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 
 _WAITING = "audit_waiting"  # session.info key: entries to append at commit
 _COLUMNS = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]

@@ -12,6 +12,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from myhealth import context
 from myhealth.access.policy import requires
 from myhealth.accounts import emails, limits, services, signin, twofactor
 from myhealth.accounts.forms import ConfirmForm, ConfirmIdentityForm, TwoFactorSetupForm
@@ -51,18 +52,16 @@ def two_factor_setup():
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
         try:
-            codes = twofactor.enable(db.session, current_user, form.code.data)
+            with context.attempt(db.session):
+                codes = twofactor.enable(db.session, current_user, form.code.data)
         except InvalidInput as exc:
-            db.session.rollback()
             apply_field_errors(form, exc)
         else:
-            db.session.commit()
             return render_template(
                 "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
             )
     # The same key until it works, so a person who has scanned it can try again.
     secret = twofactor.setup_secret(db.session, current_user)
-    db.session.commit()
     uri = twofactor.provisioning_uri(current_user, secret)
     return render_template(
         "accounts/two_factor_setup.html",
@@ -88,13 +87,11 @@ def _identity_confirmed(form: ConfirmIdentityForm, purpose: str) -> bool:
             client_address=client_address(),
             purpose=purpose,
         )
-    except signin.AccountLocked as exc:
-        db.session.commit()  # the failure counts
+    except signin.AccountLocked as exc:  # the failure is kept: it counts
         tell_owner_of_lock(exc)
         form.password.errors = [locked_message(exc)]
         return False
-    except InvalidInput as exc:
-        db.session.commit()  # the failure counts
+    except InvalidInput as exc:  # the failure is kept: it counts
         apply_field_errors(form, exc)
         return False
     return True
@@ -120,13 +117,13 @@ def regenerate_recovery_codes():
         return redirect(url_for("accounts.two_factor_setup"))
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "new recovery codes"):
-        codes = twofactor.regenerate_recovery_codes(db.session, current_user)
         try:
-            emails.send_recovery_codes_issued(current_user)
+            with context.attempt(db.session):
+                codes = twofactor.regenerate_recovery_codes(db.session, current_user)
+                emails.send_recovery_codes_issued(current_user)
         except MailNotSent:
             mail_problem()
         else:
-            db.session.commit()
             return render_template(
                 "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
             )
@@ -152,13 +149,13 @@ def two_factor_disable():
         return redirect(url_for("accounts.account"))
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "turn off two-factor authentication"):
-        twofactor.disable(db.session, current_user)
         try:
-            emails.send_two_factor_off(current_user)
+            with context.attempt(db.session):
+                twofactor.disable(db.session, current_user)
+                emails.send_two_factor_off(current_user)
         except MailNotSent:
             mail_problem()
         else:
-            db.session.commit()
             flash(_("Two-factor authentication is off."), "success")
             return redirect(url_for("accounts.account"))
     return _confirm_page(
@@ -189,7 +186,6 @@ def devices():
 @requires("account:security:update")
 def sign_out_device(device_id: uuid.UUID):
     services.end_session(db.session, current_user, device_id, "signed out from another device")
-    db.session.commit()
     if device_id == current_user.current_session_id:
         logout_user()
         session.clear()
@@ -202,7 +198,6 @@ def sign_out_device(device_id: uuid.UUID):
 @requires("account:security:update")
 def sign_out_everywhere():
     services.end_all_sessions(db.session, current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have been signed out on every device."), "success")

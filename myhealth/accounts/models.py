@@ -10,9 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
-from myhealth.directory.models import Organisation
 from myhealth.extensions import db
-from myhealth.records.models import Patient
+from myhealth.people.models import Organisation, Patient
 
 
 class Role(enum.StrEnum):

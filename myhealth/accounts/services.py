@@ -16,9 +16,8 @@ from myhealth.access.services import record_event
 from myhealth.accounts import passwords
 from myhealth.accounts.models import Role, User, UserSession
 from myhealth.database import utcnow
-from myhealth.directory.models import Organisation
 from myhealth.errors import DomainError, InvalidInput, NotFound
-from myhealth.records.models import Patient
+from myhealth.people.models import Organisation, Patient
 
 
 class TokenInvalid(DomainError):
@@ -58,7 +57,7 @@ def _names_match(a: str, b: str) -> bool:
 
 
 def registering_practices(session: Session) -> list[Organisation]:
-    from myhealth.directory.models import OrganisationKind
+    from myhealth.people.models import OrganisationKind
 
     stmt = (
         select(Organisation)

@@ -156,8 +156,8 @@ def authenticate(
     """Check the email address and password; return the user or raise.
 
     Raises AccountLocked (before even looking at the password, and the same way whether or
-    not the account exists), SignInFailed or EmailNotVerified. The caller commits in every
-    case, so that failures are remembered.
+    not the account exists), SignInFailed or EmailNotVerified. The request's unit of work
+    commits in every case, so that failures are remembered.
     """
     user = services.user_by_email(session, email)
     _refuse_if_locked(session, user, email, (client_address,), "password")

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
+from myhealth import context
 from myhealth.access.policy import public, requires
 from myhealth.accounts import emails, limits, services, signin
 from myhealth.accounts.forms import (
@@ -76,7 +77,7 @@ def tell_owner_of_lock(exc: signin.AccountLocked) -> None:
 
 
 def mail_problem():
-    db.session.rollback()
+    """Say an email could not be sent; the change that needed it was undone (context.attempt)."""
     flash(
         _("We could not send an email just now. Nothing has been saved. Try again later."), "error"
     )
@@ -110,8 +111,7 @@ def _end_sessions_past_their_lifetime():
     if not session_id or request.endpoint in ("static", "assets"):
         return
     lifetime = services.end_if_past_lifetime(db.session, session_id, current_app.config)
-    if lifetime is not None:
-        db.session.commit()  # as the guard does for an idle session: ended for good
+    if lifetime is not None:  # ended for good when the request commits
         hours = int(lifetime.total_seconds() // 3600)
         flash(
             ngettext(
@@ -159,15 +159,14 @@ def sign_up():
             practice_id=uuid.UUID(form.practice.data),
         )
         try:
-            result = services.sign_up(db.session, details, client_address=client_address())
-            _send_sign_up_email(result)
+            with context.attempt(db.session):
+                result = services.sign_up(db.session, details, client_address=client_address())
+                _send_sign_up_email(result)
         except InvalidInput as exc:
-            db.session.rollback()
             apply_field_errors(form, exc)
         except MailNotSent:
             mail_problem()
         else:
-            db.session.commit()
             session["signup_email"] = result.email
             return redirect(url_for("accounts.check_email"))
     return render_template("accounts/sign_up.html", title=_("Create your account"), form=form)
@@ -207,7 +206,6 @@ def verify_email(token: str):
             expired=False,
             form=ResendVerificationForm(),
         ), 400
-    db.session.commit()
     return render_template("accounts/verified.html", title=_("Your email address is confirmed"))
 
 
@@ -249,7 +247,6 @@ def _complete_sign_in(user: User, method: str, pending=None):
     )
     user.current_session_id = device.id
     login_user(user)
-    db.session.commit()
     if user.is_staff and not user.two_factor_enabled:
         flash(_("Set up two-factor authentication before you can see patient data."), "info")
         return redirect(url_for("accounts.two_factor_setup"))
@@ -258,7 +255,6 @@ def _complete_sign_in(user: User, method: str, pending=None):
 
 def _ask_for_security_code(user: User):
     pending = signin.start_pending(db.session, user, client_address=client_address())
-    db.session.commit()
     next_url = session.get("next_after_signin")
     session.clear()
     # The cookie names the pending sign-in; who it is for and when it ends stay on the server.
@@ -287,15 +283,12 @@ def sign_in():
                 lockout=signin.Lockout.from_config(current_app.config),
                 client_address=client_address(),
             )
-        except signin.SignInFailed:
-            db.session.commit()
+        except signin.SignInFailed:  # the failure is kept, and counts towards the lock
             form.password.errors = [_("Enter a correct email address and password")]
         except signin.AccountLocked as exc:
-            db.session.commit()
             tell_owner_of_lock(exc)
             form.email.errors = [locked_message(exc)]
-        except signin.EmailNotVerified:
-            db.session.rollback()
+        except signin.EmailNotVerified:  # nothing was written
             form.email.errors = [
                 _("Confirm your email address before you sign in. Use the link we emailed you.")
             ]
@@ -327,13 +320,11 @@ def security_code():
                 client_address=client_address(),
             )
         except signin.AccountLocked as exc:
-            db.session.commit()
             session.pop("pending_sign_in", None)
             tell_owner_of_lock(exc)
             flash(locked_message(exc), "error")
             return redirect(url_for("accounts.sign_in"))
-        except InvalidInput as exc:
-            db.session.commit()  # keep the failed attempt, and its count towards the lock
+        except InvalidInput as exc:  # the failed attempt is kept, and counts towards the lock
             apply_field_errors(form, exc)
         else:
             return _complete_sign_in(pending.user, f"password and {method}", pending)
@@ -346,7 +337,6 @@ def security_code():
 @requires("account:self:read")
 def sign_out():
     services.end_session(db.session, current_user, current_user.current_session_id, "signed out")
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from myhealth import access
 from myhealth.access import policy
 from myhealth.access.services import record_event
 from myhealth.accounts.models import Role, User
 from myhealth.database import utcnow
 from myhealth.errors import Conflict, NotAllowed, NotFound
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 
 PURPOSE = "identity check"
 LIST_LIMIT = 200
@@ -47,9 +48,9 @@ def _clinician(actor) -> uuid.UUID:
     return actor.organisation_id
 
 
-def _waiting_for(organisation_id: uuid.UUID):
+def _waiting_for(actor):
     """Accounts this organisation is asked to check: its own waiting accounts, and accounts
-    flagged against one of its records."""
+    flagged against one of its records (access.visible: the practice's patients)."""
     own, claimed = aliased(Patient), aliased(Patient)
     where = and_(
         User.role == Role.PATIENT,
@@ -57,9 +58,9 @@ def _waiting_for(organisation_id: uuid.UUID):
         or_(
             and_(
                 User.identity_conflict_patient_id.is_(None),
-                own.registered_organisation_id == organisation_id,
+                access.visible(actor, "clinician:identity:read", own.id),
             ),
-            claimed.registered_organisation_id == organisation_id,
+            access.visible(actor, "clinician:identity:read", claimed.id),
         ),
     )
     return own, claimed, where
@@ -67,7 +68,8 @@ def _waiting_for(organisation_id: uuid.UUID):
 
 def waiting_count(session: Session, actor) -> int:
     """How many accounts wait for the actor's practice (no personal details read)."""
-    own, claimed, where = _waiting_for(_clinician(actor))
+    _clinician(actor)
+    own, claimed, where = _waiting_for(actor)
     stmt = (
         select(func.count(User.id))
         .join(own, User.patient_id == own.id)
@@ -79,7 +81,8 @@ def waiting_count(session: Session, actor) -> int:
 
 def waiting_accounts(session: Session, actor, *, client_address: str = "") -> list[IdentityCheck]:
     """The accounts waiting for the actor's practice, longest waiting first; audited."""
-    own, claimed, where = _waiting_for(_clinician(actor))
+    _clinician(actor)
+    own, claimed, where = _waiting_for(actor)
     rows = session.execute(
         select(User, own, claimed)
         .join(own, User.patient_id == own.id)

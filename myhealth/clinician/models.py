@@ -11,9 +11,8 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from myhealth.accounts.models import User
 from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
-from myhealth.directory.models import Organisation
 from myhealth.extensions import db
-from myhealth.records.models import Patient
+from myhealth.people.models import Organisation, Patient
 from myhealth.selfcare.models import Assessment
 
 

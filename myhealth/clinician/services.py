@@ -11,15 +11,15 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
-from myhealth import nhs_number
+from myhealth import access, nhs_number
 from myhealth.access import policy
 from myhealth.access.services import record_event
 from myhealth.clinician.models import ReviewItem, ReviewOutcome, ReviewStatus
 from myhealth.database import utcnow
 from myhealth.errors import Conflict, DeniedRead, InvalidInput, NotAllowed, NotFound
 from myhealth.paging import Page
+from myhealth.people.models import Patient
 from myhealth.records import services as record_services
-from myhealth.records.models import Patient
 
 PAGE_SIZE = 25
 
@@ -34,7 +34,7 @@ def list_patients(
         or actor.organisation_id is None
     ):
         raise NotAllowed("not a clinician")
-    conditions = [Patient.registered_organisation_id == actor.organisation_id]
+    conditions = [access.visible(actor, "clinician:patient:read", Patient.id)]
     query = " ".join(query.split())[:100]
     if query:
         like = f"%{query.lower()}%"
@@ -93,10 +93,13 @@ def review_queue(session: Session, actor, *, client_address: str = "") -> Review
     now = utcnow()
     items = list(
         session.scalars(
-            select(ReviewItem)
-            .where(
-                ReviewItem.organisation_id == actor.organisation_id,
-                ReviewItem.status != ReviewStatus.CLOSED,
+            access.scope(
+                select(ReviewItem).where(
+                    ReviewItem.organisation_id == actor.organisation_id,
+                    ReviewItem.status != ReviewStatus.CLOSED,
+                ),
+                actor,
+                "clinician:review:read",
             )
             .options(
                 joinedload(ReviewItem.patient),

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from myhealth import context
 from myhealth.access.policy import requires
 from myhealth.access.services import get_patient_for
 from myhealth.clinician import emails, identity, services
@@ -41,7 +42,6 @@ def workspace():
         client_address=client_address(),
     )
     waiting = identity.waiting_count(db.session, current_user)
-    db.session.commit()
     return render_template(
         "clinician/workspace.html",
         title=_("Your patients"),
@@ -61,7 +61,6 @@ def patient(patient_id: uuid.UUID):
         purpose="direct care",
         client_address=client_address(),
     )
-    db.session.commit()
     return render_template(
         "clinician/patient.html",
         title=found.display_name,
@@ -78,7 +77,6 @@ def _queue_crumbs():
 @requires("clinician:review:read")
 def reviews():
     queue = services.review_queue(db.session, current_user, client_address=client_address())
-    db.session.commit()
     return render_template("clinician/reviews.html", title=_("Assessments to review"), queue=queue)
 
 
@@ -86,7 +84,6 @@ def _review_page(item_id, form, claim_form, status=200):
     detail = services.review_detail(
         db.session, current_user, item_id, client_address=client_address()
     )
-    db.session.commit()
     page = render_template(
         "clinician/review.html",
         title=_("Review: %(name)s", name=detail.item.patient.display_name),
@@ -116,11 +113,10 @@ def review(item_id: uuid.UUID):
 def claim(item_id: uuid.UUID):
     if ClaimForm().validate_on_submit():
         try:
-            services.claim(db.session, current_user, item_id, client_address=client_address())
-            db.session.commit()
+            with context.attempt(db.session):
+                services.claim(db.session, current_user, item_id, client_address=client_address())
             flash(_("You are now reviewing this assessment."), "success")
         except Conflict as conflict:
-            db.session.rollback()
             owner = conflict.field_errors.get("owner")
             flash(
                 _("%(name)s is already reviewing this assessment.", name=owner)
@@ -136,11 +132,10 @@ def claim(item_id: uuid.UUID):
 def release(item_id: uuid.UUID):
     if ClaimForm().validate_on_submit():
         try:
-            services.release(db.session, current_user, item_id, client_address=client_address())
-            db.session.commit()
+            with context.attempt(db.session):
+                services.release(db.session, current_user, item_id, client_address=client_address())
             flash(_("You have released this assessment for a colleague to review."), "success")
         except Conflict:
-            db.session.rollback()
             flash(_("Only the clinician who claimed this assessment can release it."), "warning")
     return redirect(url_for("clinician.review", item_id=item_id))
 
@@ -152,19 +147,18 @@ def close(item_id: uuid.UUID):
     if not form.validate_on_submit():
         return _review_page(item_id, form, ClaimForm(), status=400)
     try:
-        item = services.close(
-            db.session,
-            current_user,
-            item_id,
-            outcome=form.outcome.data,
-            note=form.note.data,
-            advice=form.advice.data or "",
-            book_within=form.book_within.data,
-            client_address=client_address(),
-        )
-        db.session.commit()
+        with context.attempt(db.session):
+            item = services.close(
+                db.session,
+                current_user,
+                item_id,
+                outcome=form.outcome.data,
+                note=form.note.data,
+                advice=form.advice.data or "",
+                book_within=form.book_within.data,
+                client_address=client_address(),
+            )
     except Conflict:
-        db.session.rollback()
         flash(_("Claim this assessment before you close it."), "warning")
         return redirect(url_for("clinician.review", item_id=item_id))
     try:
@@ -186,7 +180,6 @@ def _checks_crumbs():
 @requires("clinician:identity:read")
 def identity_checks():
     checks = identity.waiting_accounts(db.session, current_user, client_address=client_address())
-    db.session.commit()
     return render_template(
         "clinician/identity_checks.html",
         title=_("Accounts waiting for an identity check"),
@@ -198,7 +191,6 @@ def identity_checks():
 
 def _identity_page(user_id, form, status=200):
     check = identity.check_for(db.session, current_user, user_id, client_address=client_address())
-    db.session.commit()
     if form.errors and not check.waiting:
         flash(_("This account's identity was already confirmed."), "info")
         return redirect(url_for("clinician.identity_checks"))
@@ -225,12 +217,11 @@ def confirm_identity(user_id: uuid.UUID):
     if not form.validate_on_submit():
         return _identity_page(user_id, form, status=400)
     try:
-        confirmed = identity.confirm(
-            db.session, current_user, user_id, client_address=client_address()
-        )
-        db.session.commit()
+        with context.attempt(db.session):
+            confirmed = identity.confirm(
+                db.session, current_user, user_id, client_address=client_address()
+            )
     except Conflict:
-        db.session.rollback()
         flash(_("The practice record already belongs to another account."), "warning")
         return redirect(url_for("clinician.identity_check", user_id=user_id))
     if confirmed is None:

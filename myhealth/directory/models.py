@@ -1,58 +1,7 @@
-"""Organisations (GP practices, the national service, pharmacies, hospitals) and practitioners."""
+"""The directory's organisations and practitioners live in myhealth.people (the base domain
+that access and every other domain stand on); these names are kept for code written before
+the move."""
 
-from __future__ import annotations
+from myhealth.people.models import Organisation, OrganisationKind, Practitioner
 
-import enum
-import uuid
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-
-from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
-from myhealth.extensions import db
-
-
-class OrganisationKind(enum.StrEnum):
-    GP_PRACTICE = "gp_practice"
-    NATIONAL_SERVICE = "national_service"
-    PHARMACY = "pharmacy"
-    HOSPITAL = "hospital"
-
-
-class Organisation(db.Model):
-    __tablename__ = "organisation"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    ods_code: Mapped[str] = mapped_column(String(12), unique=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind, 32), index=True)
-    address: Mapped[str] = mapped_column(String(300), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
-    phone: Mapped[str] = mapped_column(String(30), default="")
-    website: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    practitioners: Mapped[list[Practitioner]] = relationship(back_populates="organisation")
-
-    @property
-    def accepts_registrations(self) -> bool:
-        return self.kind in (OrganisationKind.GP_PRACTICE, OrganisationKind.NATIONAL_SERVICE)
-
-
-class Practitioner(db.Model):
-    __tablename__ = "practitioner"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
-    given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100), index=True)
-    profession: Mapped[str] = mapped_column(String(60))
-    gmc_or_nmc_number: Mapped[str] = mapped_column(String(20), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    organisation: Mapped[Organisation] = relationship(back_populates="practitioners")
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+__all__ = ["Organisation", "OrganisationKind", "Practitioner"]

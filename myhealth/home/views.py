@@ -68,7 +68,6 @@ def save_language(code: str):
     """
     if code in current_app.config["LANGUAGES"] and current_user.is_authenticated:
         account_services.set_language(db.session, current_user, code)
-        db.session.commit()
     return _switched_to(code, request.form.get("next"))
 
 
@@ -112,7 +111,6 @@ def dashboard():
         client_address=client_address(),
     )
     widgets = services.render_context(db.session, current_user, patient)
-    db.session.commit()
     return render_template(
         "home/dashboard.html", title=_("Your NHS"), widgets=widgets, patient=patient
     )
@@ -126,7 +124,6 @@ def customise():
     form.widgets.choices = [(p.widget.id, str(p.widget.title)) for p in placed if p.widget.can_hide]
     if form.validate_on_submit():
         services.set_visible(db.session, current_user, set(form.widgets.data or []))
-        db.session.commit()
         flash(_("Your homepage has been updated."), "success")
         return redirect(url_for("home.customise"))
     if request.method == "GET":
@@ -147,5 +144,4 @@ def move_widget():
     form = MoveForm()
     if form.validate_on_submit():
         services.move(db.session, current_user, form.widget.data, form.direction.data)
-        db.session.commit()
     return redirect(url_for("home.customise"))

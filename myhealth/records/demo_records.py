@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from myhealth.people.models import Patient
 from myhealth.records.demo_resources import DemoRecord
 from myhealth.records.demo_story import Story
-from myhealth.records.models import Patient
 
 # Records end the day before: nothing is ever dated in the future.
 RECORD_TODAY = date(2026, 1, 1)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from myhealth.people.models import Patient
 from myhealth.records.demo_terms import (
     DMD,
     HL7,
@@ -25,7 +26,6 @@ from myhealth.records.demo_terms import (
     sct,
 )
 from myhealth.records.fhir_import import NHS_NUMBER_SYSTEM, ODS_SYSTEM
-from myhealth.records.models import Patient
 
 _NAMESPACE = uuid.UUID("0d6f6c1e-5b7a-4c1e-8d43-2f6a9e0b7c15")
 

@@ -11,9 +11,10 @@ import uuid
 from datetime import date
 from functools import cache
 
+from myhealth.people.models import Gender, Patient
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_fields import search_columns
-from myhealth.records.models import ClinicalResource, Gender, Patient
+from myhealth.records.models import ClinicalResource
 from myhealth.records.services import (
     ACTIVE_CONDITION,
     CURRENT_MEDICINE,

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from myhealth import nhs_number
 from myhealth.access.services import get_record_for
 from myhealth.database import utcnow
+from myhealth.people.models import Patient
 from myhealth.records.fhir_match import NHS_NUMBER_SYSTEM, ODS_SYSTEM
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 
 BATCH = 500  # rows read at a time
 CHUNK_CHARS = 64 * 1024  # text written at a time

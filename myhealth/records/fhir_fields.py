@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from myhealth.records.models import Gender
+from myhealth.people.models import Gender
 
 # Elements that record when a past event happened: a date after today is an error.
 PAST_EVENT_FIELDS: dict[str, tuple[str, ...]] = {

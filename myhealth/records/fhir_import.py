@@ -245,6 +245,7 @@ def import_document(
     max_entries: int = DEFAULT_MAX_ENTRIES,
     progress: Callable[[int, int], None] | None = None,
     client_address: str = "",
+    system=None,
 ) -> ImportReport:
     """Check then store one document in the caller's transaction, for one organisation.
     Raises ImportRefused, after which the caller rolls back.
@@ -252,9 +253,12 @@ def import_document(
     `actor` is given for uploads through the web: the organisation is theirs, the import is
     limited to patients they may see (or new patients, who join their organisation) and
     resources that belong to no patient cannot be changed. The CLI and the demo name the
-    `organisation` instead. Every patient written gets an audit entry either way.
+    `organisation` instead, and the `system` job (a context.Actor) that the audit trail
+    names. Every patient written gets an audit entry either way.
     """
-    importer = _importer(organisation, actor, source=source, via=via, client_address=client_address)
+    importer = _importer(
+        organisation, actor, source=source, via=via, client_address=client_address, system=system
+    )
     document = check_document(parse_document(raw, max_bytes=max_bytes), max_entries=max_entries)
     problems: list[Problem] = []
     resolution = resolve_patients(session, document, importer, problems)
@@ -274,7 +278,7 @@ def import_document(
         record_event(
             session,
             "patient.import",
-            actor=actor,
+            actor=importer.audit_actor,
             patient_id=patient_id,
             purpose="record import",
             client_address=client_address,

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from myhealth import nhs_number as nhs_numbers
 from myhealth.access.policy import may_access_patient
-from myhealth.directory.models import Organisation
+from myhealth.people.models import Organisation, Patient
 from myhealth.records import fhir_fields, identity
 from myhealth.records.fhir_check import Document, Entry, Problem
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 
 NHS_NUMBER_SYSTEM = nhs_numbers.FHIR_SYSTEM
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
@@ -38,6 +38,12 @@ class Importer:
     source: str = ""  # the file name, for the audit trail
     via: str = ""  # how it arrived when there is no actor: "import-fhir", "demo"
     client_address: str = ""
+    system: object | None = None  # the system job (context.Actor) that imports, if no person
+
+    @property
+    def audit_actor(self):
+        """Who the audit trail names: the person uploading, else the system job."""
+        return self.actor if self.actor is not None else self.system
 
     def may_touch(self, patient: Patient) -> bool:
         if patient.registered_organisation_id != self.organisation.id:
@@ -122,7 +128,7 @@ def _patient_entry(
             account,
             patient,
             registered_organisation_id=importer.new_patients_join,
-            actor=importer.actor,
+            actor=importer.audit_actor,
             detail=importer.audit_detail,
             client_address=importer.client_address,
         )
@@ -134,7 +140,7 @@ def _patient_entry(
         identity.confirm_by_match(
             session,
             account,
-            actor=importer.actor,
+            actor=importer.audit_actor,
             detail=importer.audit_detail,
             client_address=importer.client_address,
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from myhealth.access.services import record_event
 from myhealth.accounts.models import User
 from myhealth.database import utcnow
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 
 
 def names_match(a: str, b: str) -> bool:

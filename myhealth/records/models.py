@@ -1,65 +1,18 @@
-"""The patient at the centre of the record, and their clinical record as FHIR resources."""
+"""The clinical record as FHIR resources. The patient (myhealth.people) is imported here too
+for code written before it moved."""
 
 from __future__ import annotations
 
-import enum
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from myhealth import nhs_number as nhs_numbers
-from myhealth.database import UTCDateTime, new_uuid, str_enum, utcnow
-from myhealth.directory.models import Organisation
+from myhealth.database import UTCDateTime, new_uuid, utcnow
 from myhealth.extensions import db
-
-
-class Gender(enum.StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class Patient(db.Model):
-    __tablename__ = "patient"
-    # The clinician's patient list filters by organisation and sorts by name.
-    __table_args__ = (
-        Index(
-            "ix_patient_organisation_name",
-            "registered_organisation_id",
-            "family_name",
-            "given_name",
-        ),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    # Records imported from outside England and Wales may have no NHS number.
-    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
-    given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100), index=True)
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    gender: Mapped[Gender] = mapped_column(str_enum(Gender, 16), default=Gender.UNKNOWN)
-    address: Mapped[str] = mapped_column(String(300), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
-    registered_organisation_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("organisation.id")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    registered_organisation: Mapped[Organisation | None] = relationship()
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def formatted_nhs_number(self) -> str:
-        return nhs_numbers.formatted(self.nhs_number) if self.nhs_number else ""
-
+from myhealth.people.models import Gender, Organisation, Patient  # noqa: F401 - re-exported
 
 # JSONB on PostgreSQL (indexable, compact); JSON text elsewhere.
 FhirJSON = JSON().with_variant(JSONB(), "postgresql")

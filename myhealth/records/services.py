@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from myhealth.access.services import get_record_for
 from myhealth.errors import InvalidInput, NotFound
 from myhealth.paging import Page
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.people.models import Patient
+from myhealth.records.models import ClinicalResource
 
 PAGE_SIZE = 20
 

@@ -21,6 +21,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
+from myhealth import context
 from myhealth.access.policy import has_permission, public, requires
 from myhealth.access.services import IdentityNotConfirmed
 from myhealth.database import utcnow
@@ -39,7 +40,7 @@ bp = Blueprint("records", __name__)
 @bp.errorhandler(IdentityNotConfirmed)
 def identity_not_confirmed(exc: IdentityNotConfirmed):
     """The patient's own record while their practice has not yet confirmed who they are."""
-    db.session.rollback()
+    context.discard(db.session)
     return (
         render_template(
             "records/identity_pending.html",
@@ -97,7 +98,6 @@ def summary(patient_id: uuid.UUID):
         client_address=client_address(),
         limits=services.SUMMARY_LATEST,
     )
-    db.session.commit()
     return render_template(
         "records/summary.html",
         title=_title(
@@ -132,7 +132,6 @@ def print_summary(patient_id: uuid.UUID):
     found = services.summary(
         db.session, current_user, patient_id, client_address=client_address(), purpose="print"
     )
-    db.session.commit()
     return render_template(
         "records/print.html",
         title=_title(
@@ -154,7 +153,6 @@ def download(patient_id: uuid.UUID):
     patient = fhir_export.open_for_export(
         db.session, current_user, patient_id, client_address=client_address()
     )
-    db.session.commit()
     filename = secure_filename(fhir_export.download_name(patient))
     # Streamed: a large record is written as it is read, never held whole in memory.
     return current_app.response_class(
@@ -176,7 +174,6 @@ def result_trend(patient_id: uuid.UUID, code: str):
         code_system=system,
         client_address=client_address(),
     )
-    db.session.commit()
     crumbs = _breadcrumbs(series.patient)
     crumbs.append(
         {
@@ -223,7 +220,6 @@ def section(patient_id: uuid.UUID, section: str):
             page=requested(request.args.get("page")),
             client_address=client_address(),
         )
-    db.session.commit()
     return render_template(
         "records/section.html",
         title=display.section_title(section),
@@ -244,18 +240,17 @@ def upload():
         document = form.document.data
         filename = secure_filename(document.filename or "") or "upload.json"
         try:
-            report = import_document(
-                db.session,
-                document.read(),
-                source=filename,
-                max_bytes=current_app.config["IMPORT_MAX_BYTES"],
-                max_entries=current_app.config["IMPORT_MAX_ENTRIES"],
-                actor=current_user,
-                client_address=client_address(),
-            )
-            db.session.commit()
+            with context.attempt(db.session):  # all or nothing
+                report = import_document(
+                    db.session,
+                    document.read(),
+                    source=filename,
+                    max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                    max_entries=current_app.config["IMPORT_MAX_ENTRIES"],
+                    actor=current_user,
+                    client_address=client_address(),
+                )
         except ImportRefused as refused:
-            db.session.rollback()
             problems = [str(p) for p in refused.problems[:25]]
             form.document.errors = [_("The file was not imported. Nothing from it was stored.")]
     return render_template(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myhealth.database import UTCDateTime, new_uuid, utcnow
 from myhealth.extensions import db
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 
 
 class Assessment(db.Model):

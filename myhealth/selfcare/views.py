@@ -56,7 +56,6 @@ def _state(algorithm):
 
 def _save_state(state: dict) -> None:
     draft_id = drafts.save(db.session, session.get(drafts.COOKIE_KEY), _user_id(), state)
-    db.session.commit()
     session[drafts.COOKIE_KEY] = str(draft_id)
 
 
@@ -146,7 +145,6 @@ def _finish(algorithm, state):
     )
     if completed.assessment is not None:
         _forget_state()
-        db.session.commit()
         return redirect(url_for("selfcare.result", assessment_id=completed.assessment.id))
     _save_state({**state, "completed": True})
     return redirect(url_for("selfcare.outcome", algorithm_id=algorithm.id))
@@ -270,7 +268,6 @@ def outcome(algorithm_id: str):
 @requires("selfcare:assessment:read")
 def history():
     assessments = saved.history(db.session, current_user, client_address=client_address())
-    db.session.commit()
     return render_template(
         "selfcare/history.html",
         title=_("Your health assessments"),
@@ -285,7 +282,6 @@ def result(assessment_id: uuid.UUID):
     assessment = saved.assessment_for(
         db.session, current_user, assessment_id, client_address=client_address()
     )
-    db.session.commit()
     algorithm = saved.current_algorithm(assessment)
     outcome = saved.stored_outcome(assessment)
     return render_template(

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from myhealth.accounts.models import Role, User
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 from tests import factories
 from tests.accounts.helpers import errors, field_error, post_form
 

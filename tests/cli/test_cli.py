@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 from myhealth.accounts.models import Role, User
 from myhealth.cli import main
 from myhealth.demo_people import DEMO_CLINICIAN_EMAIL, DEMO_PASSWORD, DEMO_PATIENT_EMAIL
-from myhealth.directory.models import Organisation, OrganisationKind, Practitioner
 from myhealth.extensions import db as _db
-from myhealth.records.models import Patient
+from myhealth.people.models import Organisation, OrganisationKind, Patient, Practitioner
 
 
 def test_demo_seeds_realistic_data_idempotently(app, db):

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import func, select
 
 from myhealth.cli import main
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 from tests import factories
 from tests.records.helpers import NHS_NUMBER_SYSTEM, import_cli, sample
 

@@ -12,11 +12,12 @@ from myhealth import demo
 from myhealth.accounts.models import User
 from myhealth.database import utcnow
 from myhealth.demo_people import DEMO_PATIENT_EMAIL
+from myhealth.people.models import Gender, Patient
 from myhealth.records import services
 from myhealth.records.demo_records import build_record
 from myhealth.records.fhir_fields import parse_fhir_datetime
 from myhealth.records.fhir_import import import_document
-from myhealth.records.models import ClinicalResource, Gender, Patient
+from myhealth.records.models import ClinicalResource
 from tests import factories
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")

@@ -7,11 +7,11 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from myhealth.cli import main
-from myhealth.directory.models import Organisation, OrganisationKind
 from myhealth.extensions import db as _db
+from myhealth.people.models import Organisation, OrganisationKind, Patient
 from myhealth.records.fhir_export import patient_bundle
 from myhealth.records.fhir_import import import_document
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 from tests import factories
 from tests.records.test_import import SAMPLES
 

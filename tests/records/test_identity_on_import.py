@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import User
-from myhealth.records.models import Patient
+from myhealth.people.models import Patient
 from tests import factories
 from tests.accounts.helpers import post_form
 from tests.records.helpers import (

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from myhealth.people.models import Patient
 from myhealth.records.fhir_import import ImportRefused, import_document
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 from tests import factories
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "fhir-samples"

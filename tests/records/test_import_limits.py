@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from myhealth.config import load_config
+from myhealth.people.models import Patient
 from myhealth.records import fhir_export
 from myhealth.records.fhir_import import import_document
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 from tests.conftest import sign_in_as
 from tests.records.helpers import TOMMY, error_summary, sample, upload
 

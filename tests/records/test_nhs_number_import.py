@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from myhealth.people.models import Patient
 from myhealth.records.fhir_import import ImportRefused, import_document
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 from tests import factories
 from tests.records.helpers import NHS_NUMBER_SYSTEM, collection, sample, upload
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from myhealth.access.models import AuditEvent
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.people.models import Patient
+from myhealth.records.models import ClinicalResource
 from tests.records.helpers import (
     collection,
     error_summary,

@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import Role
+from myhealth.people.models import Patient
 from myhealth.records.fhir_import import import_document
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.records.models import ClinicalResource
 from myhealth.records.services import SECTIONS
 from tests import factories
 from tests.accounts.helpers import csrf_token
@@ -272,9 +273,7 @@ def test_summary_shows_the_headline_record_with_links(db, tommy, tommy_user, sig
     assert nav is not None and "Your health record" in nav.get_text()
 
 
-def test_the_summary_shows_the_latest_five_of_each_part_and_links_to_the_rest(
-    db, world, signed_in
-):
+def test_the_summary_shows_the_latest_five_of_each_part_and_links_to_the_rest(db, world, signed_in):
     # 12 conditions (the odd-numbered 6 active, the higher the newer) and 48 results of 10 tests.
     patient = import_patient(db, json.dumps(generated_record("many", 60)), world.practice)
     client = signed_in(factories.user(db, Role.PATIENT, patient=patient))
@@ -744,9 +743,7 @@ def test_pages_issue_the_same_number_of_queries_whatever_the_record_size(
     assert "Showing 2981 to 3000 of 4000 entries." in deep.main.get_text(" ", strip=True)
 
 
-def test_a_new_patient_with_an_empty_record_is_offered_an_example_to_explore(
-    db, world, signed_in
-):
+def test_a_new_patient_with_an_empty_record_is_offered_an_example_to_explore(db, world, signed_in):
     client = signed_in(world.patient_user)
     page = soup_of(client.get(f"/record/{world.patient.id}"))
     link = page.select_one('main a[href="/record/example"]')

@@ -16,7 +16,8 @@ from myhealth.accounts.models import RecoveryCode, Role, User, UserSession
 from myhealth.clinician.models import ReviewItem
 from myhealth.database import utcnow
 from myhealth.home.models import HomeLayout
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.people.models import Patient
+from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
 from tests import factories
 from tests.security.conftest import csrf_token, routes, sample_url

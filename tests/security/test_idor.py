@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import UserSession
-from myhealth.records.models import ClinicalResource, Patient
+from myhealth.people.models import Patient
+from myhealth.records.models import ClinicalResource
 from tests import factories
 from tests.security.conftest import csrf_token
 

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 import triage_algorithms
 from myhealth.access.models import AuditEvent
 from myhealth.clinician.models import ReviewItem
-from myhealth.records.models import ClinicalResource, Gender
+from myhealth.people.models import Gender
+from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
 from tests.accounts.helpers import csrf_token
 from tests.selfcare.helpers import PREFIX, answer_all, draft_state, phq9_answers, start, submit

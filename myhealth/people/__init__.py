@@ -1,0 +1,1 @@
+"""People and organisations: see models.py."""
