@@ -49,8 +49,8 @@ def _reader(database_url: str, instance: str, audited: bool, ready, seconds: flo
     from myhealth.accounts.models import User
     from myhealth.demo import DEMO_CLINICIAN_EMAIL
     from myhealth.extensions import db
+    from myhealth.people.models import Patient
     from myhealth.records import services as records
-    from myhealth.records.models import Patient
 
     if not audited:  # the baseline: the same reads with no audit entry recorded
         from myhealth.access import services as access

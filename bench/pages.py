@@ -17,9 +17,8 @@ from bench.common import demo_app, emit, sign_in, timed
 
 def _add_patients(app, count: int) -> None:
     from myhealth.demo_people import test_range_nhs_numbers
-    from myhealth.directory.models import Organisation
     from myhealth.extensions import db
-    from myhealth.records.models import Patient
+    from myhealth.people.models import Organisation, Patient
 
     with app.app_context():
         org = db.session.query(Organisation).filter_by(ods_code="Y90001").one()

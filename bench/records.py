@@ -40,7 +40,7 @@ _NAMESPACE = uuid.UUID("b7d3e0a4-2f61-4c8e-9a53-6d1c2e8f4b90")
 def synthetic_patients(count: int, offset: int):
     """Unsaved patients with test-range NHS numbers clear of the demo's and the tests'."""
     from myhealth import demo_people
-    from myhealth.records.models import Gender, Patient
+    from myhealth.people.models import Gender, Patient
 
     rng = random.Random(f"bench-records-{offset}")
     for nhs in demo_people.test_range_nhs_numbers(offset + count)[offset:]:
@@ -134,7 +134,7 @@ def bench_practice(session):
     """The organisation the benchmark imports for (every import names one)."""
     from sqlalchemy import select
 
-    from myhealth.directory.models import Organisation, OrganisationKind
+    from myhealth.people.models import Organisation, OrganisationKind
 
     found = session.scalar(select(Organisation).where(Organisation.ods_code == "BENCH1"))
     if found is None:
