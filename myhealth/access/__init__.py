@@ -5,6 +5,6 @@
 - ``services``: policy-checked, audited reads, and the audit trail itself.
 """
 
-from myhealth.access.scoping import scope, visible
+from myhealth.access.scoping import checked, internal, scope, scoped, visible
 
-__all__ = ["scope", "visible"]
+__all__ = ["checked", "internal", "scope", "scoped", "visible"]

@@ -31,13 +31,14 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from myhealth.access.models import AuditEvent
+from myhealth.access.scoping import internal
 
 GENESIS_HASH = "0" * 64
 POSTGRESQL_CHAINS = 16
 _CHAIN = "audit_chain"  # session.info key: the chain this unit of work appends to
 # Any constant will do: with the chain's number, it names that chain's lock on PostgreSQL.
 _LOCK_KEY = 7_272_2026
-_LAST_LINK = (
+_LAST_LINK = internal(  # the chain's bookkeeping: nobody is shown anything
     select(AuditEvent.hash)
     .where(AuditEvent.chain == bindparam("chain"))
     .order_by(AuditEvent.id.desc())

@@ -25,6 +25,12 @@ from myhealth.accounts.models import Role
 from myhealth.context import CLIENT, PROXY, SYSTEM, USER, actor_of
 from myhealth.people.models import Patient
 
+# The execution option that says how a query of patient data went through access; a test
+# crawls every page as every role and fails on a query of patient data without one.
+ACCESS = "myhealth_access"
+SCOPED, CHECKED, INTERNAL = "scoped", "checked", "internal"
+CHECKED_OPTIONS = {ACCESS: CHECKED}  # for Session.get(..., execution_options=)
+
 
 def visible(actor, permission: str, patient_column) -> ColumnElement[bool]:
     """The condition on ``patient_column`` (a column of patient ids) that keeps only the
@@ -66,7 +72,29 @@ def scope(statement: Select, actor, permission: str, *, patient_column=None) -> 
     """
     if patient_column is None:
         patient_column = _patient_column(statement)
-    return statement.where(visible(actor, permission, patient_column))
+    return statement.where(visible(actor, permission, patient_column)).execution_options(
+        **{ACCESS: SCOPED}
+    )
+
+
+def scoped(statement):
+    """Mark a statement whose conditions already hold ``visible(...)`` for each patient it
+    reads (a query that combines the rule, where ``scope`` cannot add it whole)."""
+    return statement.execution_options(**{ACCESS: SCOPED})
+
+
+def checked(statement):
+    """Mark a query of one patient's data that the policy checks (access.services:
+    get_patient_for, get_record_for) before anything of it is shown, so that the query is
+    known to have gone through access. Build the statement once, with its bind parameters,
+    where you can."""
+    return statement.execution_options(**{ACCESS: CHECKED})
+
+
+def internal(statement):
+    """Mark a query that reads patient-data tables for the system's own bookkeeping (the audit
+    trail's chain, say) and shows nobody anything."""
+    return statement.execution_options(**{ACCESS: INTERNAL})
 
 
 def _patient_column(statement: Select):

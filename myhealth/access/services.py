@@ -12,6 +12,7 @@ from sqlalchemy.orm.util import identity_key
 
 from myhealth.access import chain, policy
 from myhealth.access.models import AuditEvent
+from myhealth.access.scoping import checked
 from myhealth.database import take_write_lock, utcnow
 from myhealth.errors import DeniedRead, NotAllowed, NotFound
 from myhealth.people.models import Patient
@@ -21,7 +22,8 @@ _COLUMNS = [column.key for column in AuditEvent.__table__.columns if column.key 
 _INSERT = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 # Built once (composing a statement costs more than running it): the patient with their
 # practice, which most pages that read a patient show.
-_PATIENT = (
+# The policy checks the patient it loads before anything of theirs is shown (checked).
+_PATIENT = checked(
     select(Patient)
     .options(joinedload(Patient.registered_organisation))
     .where(Patient.id == bindparam("patient_id"))
@@ -201,12 +203,12 @@ def get_record_for(
 
 def record_reads_for(session: Session, actor, patient_id: uuid.UUID) -> list[AuditEvent]:
     """Who has looked at this patient's record, newest first (patient or their clinicians)."""
-    patient = session.get(Patient, patient_id)
+    patient = _patient(session, patient_id)
     if patient is None:
         raise NotFound("Patient not found")
     if not policy.may_access_patient(actor, patient, "record:patient:read"):
         raise DeniedRead(actor, patient.id, "record access list")
-    stmt = (
+    stmt = checked(
         select(AuditEvent)
         .where(
             AuditEvent.patient_id == patient_id,

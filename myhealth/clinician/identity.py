@@ -70,7 +70,7 @@ def waiting_count(session: Session, actor) -> int:
     """How many accounts wait for the actor's practice (no personal details read)."""
     _clinician(actor)
     own, claimed, where = _waiting_for(actor)
-    stmt = (
+    stmt = access.scoped(  # `where` holds access.visible for both patients
         select(func.count(User.id))
         .join(own, User.patient_id == own.id)
         .outerjoin(claimed, User.identity_conflict_patient_id == claimed.id)
@@ -84,12 +84,14 @@ def waiting_accounts(session: Session, actor, *, client_address: str = "") -> li
     _clinician(actor)
     own, claimed, where = _waiting_for(actor)
     rows = session.execute(
-        select(User, own, claimed)
-        .join(own, User.patient_id == own.id)
-        .outerjoin(claimed, User.identity_conflict_patient_id == claimed.id)
-        .where(where)
-        .order_by(User.identity_pending_since, User.id)
-        .limit(LIST_LIMIT)
+        access.scoped(  # `where` holds access.visible for both patients
+            select(User, own, claimed)
+            .join(own, User.patient_id == own.id)
+            .outerjoin(claimed, User.identity_conflict_patient_id == claimed.id)
+            .where(where)
+            .order_by(User.identity_pending_since, User.id)
+            .limit(LIST_LIMIT)
+        )
     ).all()
     record_event(
         session,

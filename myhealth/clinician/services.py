@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from myhealth import access, nhs_number
 from myhealth.access import policy
+from myhealth.access.scoping import CHECKED_OPTIONS
 from myhealth.access.services import record_event
 from myhealth.clinician.models import ReviewItem, ReviewOutcome, ReviewStatus
 from myhealth.database import utcnow
@@ -34,7 +35,7 @@ def list_patients(
         or actor.organisation_id is None
     ):
         raise NotAllowed("not a clinician")
-    conditions = [access.visible(actor, "clinician:patient:read", Patient.id)]
+    conditions = []
     query = " ".join(query.split())[:100]
     if query:
         like = f"%{query.lower()}%"
@@ -45,11 +46,21 @@ def list_patients(
         with suppress(nhs_number.InvalidNHSNumber):  # a name, or a number nobody can have
             terms.append(Patient.nhs_number == nhs_number.normalise(query))
         conditions.append(or_(*terms))
-    total = session.scalar(select(func.count(Patient.id)).where(*conditions)) or 0
+    total = (
+        session.scalar(
+            access.scope(
+                select(func.count(Patient.id)).where(*conditions),
+                actor,
+                "clinician:patient:read",
+                patient_column=Patient.id,
+            )
+        )
+        or 0
+    )
     listing: Page[Patient] = Page.of(total, page, PAGE_SIZE)
     listing = listing.with_items(
         session.scalars(
-            select(Patient)
+            access.scope(select(Patient), actor, "clinician:patient:read")
             .where(*conditions)
             .order_by(Patient.family_name, Patient.given_name, Patient.id)
             .limit(listing.size)
@@ -111,8 +122,12 @@ def review_queue(session: Session, actor, *, client_address: str = "") -> Review
     )
     unrouted = (
         session.scalar(
-            select(func.count(ReviewItem.id)).where(
-                ReviewItem.organisation_id.is_(None), ReviewItem.status != ReviewStatus.CLOSED
+            # A number only, about items no practice holds: nobody's details are shown.
+            access.internal(
+                select(func.count(ReviewItem.id)).where(
+                    ReviewItem.organisation_id.is_(None),
+                    ReviewItem.status != ReviewStatus.CLOSED,
+                )
             )
         )
         or 0
@@ -136,10 +151,14 @@ class ReviewDetail:
 
 
 def _item_for(session: Session, actor, item_id: uuid.UUID) -> ReviewItem:
-    item = session.get(ReviewItem, item_id)
+    # Checked here, before anything of it is shown: the item is the actor's organisation's,
+    # and its patient one the actor may see (as the queue's access.scope says).
+    item = session.get(ReviewItem, item_id, execution_options=CHECKED_OPTIONS)
     if item is None:
         raise NotFound("Review item not found")
-    if item.organisation_id != actor.organisation_id:
+    if item.organisation_id != actor.organisation_id or not policy.may_access_patient(
+        actor, item.patient, "clinician:review:read"
+    ):
         raise DeniedRead(actor, item.patient_id, REVIEW_PURPOSE)
     return item
 

@@ -14,6 +14,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from myhealth.access.scoping import checked
 from myhealth.access.services import get_record_for
 from myhealth.errors import InvalidInput, NotFound
 from myhealth.paging import Page
@@ -143,10 +144,10 @@ def section_page(
         raise InvalidInput("dates", {"date_to": "The end date must be on or after the start date"})
     patient = _open(session, actor, patient_id, "record", client_address)
     where = _conditions(patient.id, types, filters)
-    total = session.scalar(select(func.count(ClinicalResource.id)).where(*where)) or 0
+    total = session.scalar(checked(select(func.count(ClinicalResource.id)).where(*where))) or 0
     listing = RecordPage.of(total, page, PAGE_SIZE, patient=patient, section=section)
     items = session.scalars(
-        select(ClinicalResource)
+        checked(select(ClinicalResource))
         .where(*where)
         .order_by(ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
         .limit(listing.size)
@@ -177,15 +178,18 @@ def _summary_entries(limits: tuple[tuple[str, int], ...]):
         if part in parts
     ]
     ids = union_all(*(select(part.c.id) for part in newest))
-    return select(ClinicalResource).where(
-        or_(
-            ClinicalResource.id.in_(ids),
-            ClinicalResource.id.in_(bindparam("result_ids", expanding=True)),
+    return checked(
+        select(ClinicalResource).where(
+            or_(
+                ClinicalResource.id.in_(ids),
+                ClinicalResource.id.in_(bindparam("result_ids", expanding=True)),
+            )
         )
     )
 
 
-_RECENT_TESTS = (
+# Each is read for a patient the caller has opened through access (_open): checked.
+_RECENT_TESTS = checked(
     select(ClinicalResource.id, ClinicalResource.code_system, ClinicalResource.code)
     .where(
         ClinicalResource.patient_id == _PATIENT,
@@ -196,7 +200,7 @@ _RECENT_TESTS = (
     .order_by(ClinicalResource.effective_at.desc())  # served by the index, no sort
     .limit(_RECENT_RESULTS)
 )
-_COUNTS = (
+_COUNTS = checked(
     select(_kind, func.count(ClinicalResource.id))
     .where(ClinicalResource.patient_id == _PATIENT)
     .group_by(_kind)
@@ -213,7 +217,9 @@ def patient_count(*conditions):
     )
 
 
-_CURRENT_COUNTS = select(*(patient_count(*conditions) for conditions in CURRENT.values()))
+_CURRENT_COUNTS = checked(
+    select(*(patient_count(*conditions) for conditions in CURRENT.values()))
+)
 
 
 def _latest_result_ids(session: Session, patient_id: uuid.UUID, tests: int) -> list[uuid.UUID]:
@@ -309,7 +315,7 @@ def result_series(
         where.append(ClinicalResource.code_system == code_system)
     newest = list(
         session.scalars(
-            select(ClinicalResource)
+            checked(select(ClinicalResource))
             .where(*where)
             .order_by(ClinicalResource.effective_at.desc().nulls_last(), ClinicalResource.id)
             .limit(limit)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from myhealth.access.policy import identity_confirmed
+from myhealth.access.scoping import checked
 from myhealth.home.registry import Widget, register
 from myhealth.records.models import ClinicalResource
 from myhealth.records.services import CURRENT, SECTIONS, patient_count
@@ -28,11 +29,14 @@ register(
 # Built once, for every homepage: composing this statement costs several times what running
 # it does. One statement, each count reading only its own rows, so a long history of results
 # does not slow the others.
-_RECORD_COUNTS = select(
-    patient_count(*CURRENT["conditions"]),
-    patient_count(*CURRENT["medicines"]),
-    patient_count(*CURRENT["allergies"]),
-    patient_count(ClinicalResource.resource_type.in_(SECTIONS["results"])),
+# The homepage opened this patient through access before any widget reads (checked).
+_RECORD_COUNTS = checked(
+    select(
+        patient_count(*CURRENT["conditions"]),
+        patient_count(*CURRENT["medicines"]),
+        patient_count(*CURRENT["allergies"]),
+        patient_count(ClinicalResource.resource_type.in_(SECTIONS["results"])),
+    )
 )
 
 

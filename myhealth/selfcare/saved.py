@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 import triage_algorithms
+from myhealth.access.scoping import CHECKED_OPTIONS, checked
 from myhealth.access.services import get_patient_for
 from myhealth.clinician.models import ReviewItem
 from myhealth.errors import DeniedRead, NotFound
@@ -28,7 +29,7 @@ def history(session: Session, user, *, client_address: str = "") -> list[Assessm
     )
     return list(
         session.scalars(
-            select(Assessment)
+            checked(select(Assessment))
             .where(Assessment.patient_id == patient.id)
             .options(joinedload(Assessment.review_item))
             .order_by(Assessment.created_at.desc(), Assessment.id)
@@ -40,7 +41,8 @@ def assessment_for(
     session: Session, user, assessment_id: uuid.UUID, *, client_address: str = ""
 ) -> Assessment:
     """One of the signed-in patient's own assessments; anyone else's answers "not found"."""
-    assessment = session.get(Assessment, assessment_id)
+    # Checked below, before anything of it is shown.
+    assessment = session.get(Assessment, assessment_id, execution_options=CHECKED_OPTIONS)
     if assessment is None:
         raise NotFound("Assessment not found")
     if not saves_for(user) or assessment.patient_id != user.patient_id:
@@ -67,7 +69,7 @@ def current_algorithm(assessment: Assessment) -> Algorithm | None:
 
 @cache  # built once (when the models are all mapped): composing it costs more than running it
 def _latest_for_widget():
-    return (
+    return checked(  # the homepage opened this patient through access first
         select(
             Assessment.id,
             Assessment.algorithm_title,
