@@ -57,6 +57,31 @@ def _names_match(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
+def record_for_identity(
+    session: Session, nhs_number: str, birth_date: date | None, family_name: str
+) -> tuple[Patient | None, bool]:
+    """The record held under this NHS number, and whether the person's details match it.
+
+    The one matching rule for every way into an account (sign-up, an identity provider's
+    claims): the NHS number finds the record; the date of birth and the family name (spaces
+    and case aside) must both agree with it before anyone is linked to it.
+    """
+    patient = session.scalar(select(Patient).where(Patient.nhs_number == nhs_number))
+    if patient is None:
+        return None, False
+    matches = (
+        birth_date is not None
+        and patient.birth_date == birth_date
+        and _names_match(patient.family_name, family_name)
+    )
+    return patient, matches
+
+
+def account_for_patient(session: Session, patient: Patient) -> uuid.UUID | None:
+    """The id of the account already linked to this record, if there is one."""
+    return session.scalar(select(User.id).where(User.patient_id == patient.id))
+
+
 def registering_practices(session: Session) -> list[Organisation]:
     from myhealth.directory.models import OrganisationKind
 
@@ -104,11 +129,10 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
         )
         return SignUpResult("existing", owner, email)
 
-    patient = session.scalar(select(Patient).where(Patient.nhs_number == details.nhs_number))
+    patient, identity_matches = record_for_identity(
+        session, details.nhs_number, details.birth_date, details.family_name
+    )
     if patient is not None:
-        identity_matches = patient.birth_date == details.birth_date and _names_match(
-            patient.family_name, details.family_name
-        )
         if not identity_matches:
             # Same page as a new sign-up: the browser learns nothing about the number.
             record_event(
@@ -120,7 +144,7 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
                 outcome="failure",
             )
             return SignUpResult("unmatched", None, email)
-        if session.scalar(select(User.id).where(User.patient_id == patient.id)):
+        if account_for_patient(session, patient):
             raise InvalidInput(
                 "duplicate account",
                 {
