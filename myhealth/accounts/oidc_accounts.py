@@ -233,7 +233,7 @@ def unlink_account(
     if not user.has_password:
         raise InvalidInput(
             "no password",
-            {"password": _l("Your account has no password, so it needs NHS login to sign in")},
+            {"password": _l("Your account has no password, so it cannot be unlinked")},
         )
     if not passwords.verify_password(user.password_hash, password or ""):
         record_event(

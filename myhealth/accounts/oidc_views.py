@@ -96,7 +96,7 @@ def oidc_callback():
         db.session.commit()  # the refusal's audit entry; no account or link was made
         return render_template(
             "accounts/oidc_not_matched.html",
-            title=_("We could not match your NHS login to a health record"),
+            title=_("We could not match your %(name)s to a health record", name=settings.name),
             provider_name=settings.name,
         ), 403
     method = f"{settings.name} ({identity.vector})"

@@ -307,3 +307,80 @@ def test_a_stricter_vector_than_the_person_has_is_refused(extra_app, provider, d
 
     assert response.status_code == 403
     assert users_with_email(db, NIA.email) == 0
+
+
+# --- who may use each route, with a provider configured (tests/security has them without) -----
+
+PROVIDER = "provider"  # a redirect to the provider's authorisation endpoint
+CONFIGURED = {
+    ("/sign-in/nhs-login", "GET"): {
+        "anonymous": PROVIDER,
+        "patient": "/sign-in",  # signed in already: on to their home page from there
+        "clinician": "/sign-in",
+    },
+    ("/sign-in/nhs-login/callback", "GET"): {"anonymous": 400, "patient": 400, "clinician": 400},
+    ("/account/nhs-login/link", "POST"): {
+        "anonymous": "/sign-in",
+        "patient": PROVIDER,
+        "clinician": 404,  # staff sign in with their password and security code only
+    },
+    ("/account/nhs-login/unlink", "GET"): {
+        "anonymous": "/sign-in",
+        "patient": "/account",  # nothing linked yet
+        "clinician": "/account",
+    },
+    ("/account/nhs-login/unlink", "POST"): {
+        "anonymous": "/sign-in",
+        "patient": "/account",
+        "clinician": "/account",
+    },
+}
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(CONFIGURED))
+def test_each_route_answers_each_role(oidc_app, provider, db, world, path, method):
+    from tests.conftest import sign_in_as
+
+    for role, expected in CONFIGURED[(path, method)].items():
+        if role == "anonymous":
+            client = oidc_app.test_client()
+        else:
+            client = sign_in_as(
+                oidc_app, db, getattr(world, f"{role}_user", None) or world.clinician
+            )
+        data = {"csrf_token": csrf_token(client, "/sign-up")} if method == "POST" else None
+        response = client.open(path, method=method, data=data)
+        where = f"{method} {path} as {role}"
+        if isinstance(expected, int):
+            assert response.status_code == expected, where
+            continue
+        assert response.status_code == 302, f"{where}: {response.status_code}"
+        location = response.headers["Location"]
+        if expected == PROVIDER:
+            assert location.startswith(f"{provider.issuer}/"), where
+        else:
+            assert urlsplit(location).path == expected, f"{where}: {location}"
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def test_a_provider_without_its_private_key_stops_the_app_starting(provider, tmp_path):
+    from myhealth.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="PRIVATE_KEY_FILE"):
+        load_config(
+            {
+                "ENVIRONMENT": "test",
+                "INSTANCE_DIR": str(tmp_path),
+                **provider.app_settings(OIDC_PRIVATE_KEY_FILE=str(tmp_path / "missing.pem")),
+            }
+        )
+    with pytest.raises(ConfigError, match="VECTOR_OF_TRUST"):
+        load_config(
+            {
+                "ENVIRONMENT": "test",
+                "INSTANCE_DIR": str(tmp_path),
+                **provider.app_settings(OIDC_VECTOR_OF_TRUST="high"),
+            }
+        )
