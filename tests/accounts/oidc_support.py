@@ -71,7 +71,11 @@ IMPOSTOR = Person(
     "imp-p9", NIA.nhs_number, date(1985, 2, 28), "Okafor", "Nia", "someone@example.org"
 )
 BROWSER = Person("eve-p9", _NUMBERS[4], date(1966, 8, 12), "Price", "Eve", "eve@example.org")
-PEOPLE = (NIA, RHYS, LOW, NOBODY, IMPOSTOR, BROWSER)
+# Identity proved to P9, signed in with a password alone (no registered device).
+PASSWORD_ONLY = Person(
+    "bea-p9", _NUMBERS[5], date(1958, 3, 21), "Hughes", "Bea", "bea@example.org", vot="P9.Cp"
+)
+PEOPLE = (NIA, RHYS, LOW, NOBODY, IMPOSTOR, BROWSER, PASSWORD_ONLY)
 
 
 def record_for(session, person: Person, org=None, **values):

@@ -22,6 +22,7 @@ from tests.accounts.oidc_support import (
     LOW,
     NIA,
     NOBODY,
+    PASSWORD_ONLY,
     RHYS,
     OidcProvider,
     record_for,
@@ -144,6 +145,32 @@ def test_an_account_with_two_factor_on_needs_no_security_code_after_a_p9_sign_in
     response = sign_in_with_nhs_login(browser, RHYS)
 
     assert urlsplit(response.headers["Location"]).path == "/home"
+
+
+def test_without_a_second_factor_at_the_provider_two_factor_here_asks_for_its_code(
+    extra_app, provider, db
+):
+    lenient = extra_app(**provider.app_settings(OIDC_VECTOR_OF_TRUST="P9.Cp")).test_client()
+    patient = record_for(db, PASSWORD_ONLY)
+    user = factories.user(db, patient=patient, email=PASSWORD_ONLY.email, two_factor=True)
+    db.add(
+        IdentityProviderLink(user_id=user.id, issuer=provider.issuer, subject=PASSWORD_ONLY.subject)
+    )
+    db.commit()
+
+    response = sign_in_with_nhs_login(lenient, PASSWORD_ONLY)
+
+    assert urlsplit(response.headers["Location"]).path == "/sign-in/security-code"
+    assert lenient.get("/home").status_code == 302  # not signed in until the code is given
+
+
+def test_the_default_vector_refuses_a_sign_in_without_a_registered_device(browser, db):
+    record_for(db, PASSWORD_ONLY)
+
+    response = sign_in_with_nhs_login(browser, PASSWORD_ONLY)
+
+    assert response.status_code == 403
+    assert users_with_email(db, PASSWORD_ONLY.email) == 0
 
 
 # --- linking an existing account -----------------------------------------------------------
