@@ -411,3 +411,32 @@ def test_a_provider_without_its_private_key_stops_the_app_starting(provider, tmp
                 **provider.app_settings(OIDC_VECTOR_OF_TRUST="high"),
             }
         )
+
+
+def test_an_id_token_not_signed_by_the_provider_is_refused(oidc_app, provider):
+    """Right issuer, audience and nonce, but signed with a key the provider never published."""
+    import time
+
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    from myhealth.accounts import oidc
+
+    settings = oidc.ProviderSettings.from_config(oidc_app.config)
+    now = int(time.time())
+    claims = {
+        "iss": provider.issuer,
+        "aud": settings.client_id,
+        "sub": NIA.subject,
+        "iat": now,
+        "exp": now + 300,
+        "nonce": "this-sign-in",
+        "vot": "P9.Cp.Cd",
+    }
+    forged = jwt.encode(
+        {"alg": "RS256", "kid": "test-provider"},
+        claims,
+        RSAKey.import_key(provider.key_file.read_text()),
+    )
+    with pytest.raises(oidc.SignInRefused, match="ID token refused"):
+        oidc._id_token_claims(settings, forged, "this-sign-in")
