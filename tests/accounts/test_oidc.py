@@ -201,6 +201,7 @@ def test_linking_starts_only_from_the_form_with_its_csrf_token(browser, db, worl
     sign_in(browser, world.patient_user)
     response = browser.post("/account/nhs-login/link")
     assert response.status_code == 400
+    assert "Your session has expired" in text(response)
     with browser.session_transaction() as session:
         assert "oidc_pending" not in session
 
@@ -243,7 +244,6 @@ def test_unlinking_asks_for_the_password(browser, db):
     db.commit()
     sign_in(browser, user)
 
-    assert browser.post("/account/nhs-login/unlink", data={"password": "x"}).status_code == 400
     wrong = post_form(browser, "/account/nhs-login/unlink", {"password": "not-my-password"})
     assert "The password is not correct" in text(wrong)
     assert links(db) == 1
@@ -251,6 +251,21 @@ def test_unlinking_asks_for_the_password(browser, db):
     done = post_form(browser, "/account/nhs-login/unlink", {"password": factories.PASSWORD})
     assert urlsplit(done.headers["Location"]).path == "/account"
     assert links(db) == 0
+
+
+def test_unlinking_without_the_csrf_token_leaves_the_link(browser, db):
+    patient = record_for(db, RHYS)
+    user = factories.user(db, patient=patient, email="rhys.csrf@example.org")
+    issuer = browser.application.config["OIDC_ISSUER"]
+    db.add(IdentityProviderLink(user_id=user.id, issuer=issuer, subject=RHYS.subject))
+    db.commit()
+    sign_in(browser, user)
+
+    response = browser.post("/account/nhs-login/unlink", data={"password": factories.PASSWORD})
+
+    assert response.status_code == 400
+    assert "Your session has expired" in text(response)
+    assert links(db) == 1
 
 
 # --- refusals ------------------------------------------------------------------------------
