@@ -31,6 +31,7 @@ from myhealth.errors import DomainError
 
 HTTP_TIMEOUT = 10  # seconds, for every call to the provider
 METADATA_TTL = 3600  # seconds a provider's discovery document and keys are reused
+PENDING_SECONDS = 600  # time to sign in at the provider and come back
 SECOND_FACTORS = frozenset({"Cd", "Ck", "Cm"})  # NHS login: device, shared key, asymmetric key
 ID_TOKEN_ALGORITHMS = ["RS256", "RS512", "PS256", "PS512", "ES256"]
 
@@ -214,6 +215,8 @@ def finish(settings: ProviderSettings, pending: dict | None, args: dict) -> Iden
         raise SignInRefused("no sign-in was started in this browser")
     if not secrets.compare_digest(str(args["state"]), pending["state"]):
         raise SignInRefused("state does not match this browser's sign-in")
+    if time.time() - pending.get("started", 0) > PENDING_SECONDS:
+        raise SignInRefused("the sign-in took too long")
     if args.get("error"):
         raise SignInRefused(f"provider answered {args['error']}")
     if not args.get("code"):

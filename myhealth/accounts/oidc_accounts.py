@@ -1,7 +1,7 @@
 """What an identity verified by an OpenID Connect provider means for accounts here.
 
 The provider's claims (NHS number, date of birth, family name) are matched to the patient
-record with the same rule as sign-up (services.record_for_identity). The outcomes:
+record with the same rule as sign-up (matching.record_for_identity). The outcomes:
 
 - the provider's subject is linked to an account already: that account signs in;
 - a signed-in patient links their account, when the claims match their own record;
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from myhealth import nhs_number
 from myhealth.access.services import record_event
-from myhealth.accounts import passwords, services
+from myhealth.accounts import matching, passwords, services
 from myhealth.accounts.models import IdentityProviderLink, Role, User
 from myhealth.accounts.oidc import Identity
 from myhealth.database import utcnow
@@ -83,7 +83,7 @@ def _matching_record(session: Session, identity: Identity, *, client_address: st
         raise _refuse(
             session, "no valid NHS number in the claims", user=user, client_address=client_address
         ) from None
-    patient, matches = services.record_for_identity(
+    patient, matches = matching.record_for_identity(
         session, number, identity.birth_date, identity.family_name
     )
     if patient is None:
@@ -122,7 +122,7 @@ def sign_in_with(session: Session, identity: Identity, *, client_address: str = 
         return user
 
     patient = _matching_record(session, identity, client_address=client_address)
-    if services.account_for_patient(session, patient):
+    if matching.account_for_patient(session, patient):
         # Its owner links NHS login from their account page, after signing in as usual.
         raise _refuse(
             session,
@@ -149,13 +149,21 @@ def sign_in_with(session: Session, identity: Identity, *, client_address: str = 
         identity_verified_at=now,
         email_verified_at=now if identity.email_verified else None,
     )
-    session.add(user)
-    session.add(
-        IdentityProviderLink(
-            user=user, issuer=identity.issuer, subject=identity.subject, last_used_at=now
-        )
-    )
-    session.flush()
+    try:
+        with session.begin_nested():  # the same person signing in twice at once: one wins
+            session.add(user)
+            session.add(
+                IdentityProviderLink(
+                    user=user, issuer=identity.issuer, subject=identity.subject, last_used_at=now
+                )
+            )
+    except IntegrityError:
+        raise _refuse(
+            session,
+            "an account was made for this record or identity at the same moment",
+            patient_id=patient.id,
+            client_address=client_address,
+        ) from None
     record_event(
         session,
         "signup",

@@ -455,3 +455,15 @@ def test_an_id_token_not_signed_by_the_provider_is_refused(oidc_app, provider):
     )
     with pytest.raises(oidc.SignInRefused, match="ID token refused"):
         oidc._id_token_claims(settings, forged, "this-sign-in")
+
+
+def test_a_sign_in_left_at_the_provider_too_long_is_refused(browser, db):
+    record_for(db, NIA)
+    back = sign_in_at_provider(to_provider(browser), NIA, CALLBACK)
+    with browser.session_transaction() as session:
+        session["oidc_pending"] = {**session["oidc_pending"], "started": 0}
+
+    response = browser.get(back)
+
+    assert response.status_code == 400
+    assert users_with_email(db, NIA.email) == 0

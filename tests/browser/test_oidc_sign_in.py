@@ -56,7 +56,9 @@ def nhs_login_site(smtp_server, tmp_path_factory):
             db.engine.dispose()
 
 
-def test_a_patient_signs_in_with_nhs_login_and_reaches_their_home_page(browser, nhs_login_site):
+def test_a_patient_signs_in_with_nhs_login_and_reaches_their_home_page(
+    browser, nhs_login_site, a11y
+):
     url, provider = nhs_login_site
     context = browser.new_context(base_url=url, locale="en-GB")
     context.set_default_timeout(10_000)
@@ -67,7 +69,11 @@ def test_a_patient_signs_in_with_nhs_login_and_reaches_their_home_page(browser, 
     context.on("weberror", lambda error: errors.append(str(error.error)))
     try:
         page = context.new_page()
+        page.goto("/sign-in/nhs-login/callback?state=not-this-one&code=x")
+        expect(page.locator("h1")).to_have_text("Sorry, we could not sign you in")
+        a11y.check(page, "NHS login refused")
         page.goto("/sign-in")
+        a11y.check(page, "sign-in with NHS login")
         page.get_by_role("link", name="Continue with NHS login").click()
 
         # The provider's own login page.
@@ -81,6 +87,11 @@ def test_a_patient_signs_in_with_nhs_login_and_reaches_their_home_page(browser, 
         page.goto("/account")
         expect(page.locator("main")).to_contain_text(f"{BROWSER.given_name} {BROWSER.family_name}")
         expect(page.locator("main")).to_contain_text("Your account is linked to NHS login.")
+        a11y.check(page, "account linked to NHS login")
+        page.get_by_role("link", name="Unlink NHS login").click()
+        expect(page.locator("main")).to_contain_text("It cannot be unlinked.")
+        a11y.check(page, "unlink NHS login, no password")
     finally:
         context.close()
     assert not errors, errors
+    a11y.assert_clean()
