@@ -114,6 +114,16 @@ def load_config(overrides: dict | None = None) -> dict:
             env.get("MYHEALTH_REVIEW_URGENCY_LEVEL", str(REVIEW_DEFAULTS["REVIEW_URGENCY_LEVEL"]))
         ),
         "REVIEW_DUE_HOURS": dict(REVIEW_DEFAULTS["REVIEW_DUE_HOURS"]),
+        # Sign-in through an OpenID Connect provider in the style of NHS login; off unless the
+        # issuer is set. The client authenticates with private_key_jwt: the key stays in a file.
+        "OIDC_ISSUER": env.get("MYHEALTH_OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": env.get("MYHEALTH_OIDC_CLIENT_ID", ""),
+        "OIDC_PRIVATE_KEY_FILE": env.get("MYHEALTH_OIDC_PRIVATE_KEY_FILE", ""),
+        "OIDC_KEY_ID": env.get("MYHEALTH_OIDC_KEY_ID", ""),
+        # The vector of trust required (RFC 8485, as NHS login uses it): P9 is identity
+        # proved to the high level, Cp a password, Cd a registered device (the second factor).
+        "OIDC_VECTOR_OF_TRUST": env.get("MYHEALTH_OIDC_VECTOR_OF_TRUST", "P9.Cp.Cd"),
+        "OIDC_PROVIDER_NAME": env.get("MYHEALTH_OIDC_PROVIDER_NAME", "NHS login"),
     }
     if environment in {"development", "test"}:
         # Plain local http: cookies cannot be Secure or the browser drops them.
@@ -140,6 +150,7 @@ def check_config(config: dict) -> None:
     entries = config.get("IMPORT_MAX_ENTRIES")
     if not isinstance(entries, int) or entries < 1:
         raise ConfigError("MYHEALTH_IMPORT_MAX_ENTRIES must be a whole number of 1 or more.")
+    _check_oidc(config)
     if config["ENVIRONMENT"] != "production":
         return
     secret = config.get("SECRET_KEY") or ""
@@ -163,3 +174,28 @@ def check_config(config: dict) -> None:
             "Production needs MYHEALTH_SERVER_NAME (e.g. myhealth.example.nhs.uk): links in "
             "emails are built from it, and requests for any other host are refused."
         )
+
+
+def _check_oidc(config: dict) -> None:
+    """A configured identity provider must be complete; production talks to it over https."""
+    issuer = config.get("OIDC_ISSUER")
+    if not issuer:
+        return
+    if not config.get("OIDC_CLIENT_ID"):
+        raise ConfigError("MYHEALTH_OIDC_ISSUER is set: set MYHEALTH_OIDC_CLIENT_ID too.")
+    key_file = config.get("OIDC_PRIVATE_KEY_FILE")
+    if not key_file or not Path(key_file).is_file():
+        raise ConfigError(
+            "MYHEALTH_OIDC_ISSUER is set: MYHEALTH_OIDC_PRIVATE_KEY_FILE must name the PEM file "
+            "of the client's private key (private_key_jwt)."
+        )
+    from myhealth.accounts.oidc import Vector
+
+    try:
+        Vector.parse(config.get("OIDC_VECTOR_OF_TRUST", ""))
+    except ValueError as exc:
+        raise ConfigError(
+            "MYHEALTH_OIDC_VECTOR_OF_TRUST must be a vector of trust such as P9.Cp.Cd."
+        ) from exc
+    if config["ENVIRONMENT"] == "production" and not issuer.startswith("https://"):
+        raise ConfigError("MYHEALTH_OIDC_ISSUER must be an https:// URL in production.")

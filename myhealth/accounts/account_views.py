@@ -14,7 +14,7 @@ from flask_login import current_user, logout_user
 
 from myhealth import context
 from myhealth.access.policy import requires
-from myhealth.accounts import emails, limits, services, signin, twofactor
+from myhealth.accounts import emails, limits, oidc, oidc_accounts, services, signin, twofactor
 from myhealth.accounts.forms import ConfirmForm, ConfirmIdentityForm, TwoFactorSetupForm
 from myhealth.accounts.views import (
     apply_field_errors,
@@ -36,11 +36,19 @@ def _breadcrumbs():
 @bp.get("/account")
 @requires("account:self:read")
 def account():
+    provider = oidc.provider_name(current_app.config)
     return render_template(
         "accounts/account.html",
         title=_("Your account"),
         devices=len(services.active_sessions(db.session, current_user)),
         recovery_codes_left=twofactor.unused_recovery_codes(db.session, current_user),
+        oidc_provider=provider,
+        oidc_linked=bool(provider)
+        and oidc_accounts.link_for(
+            db.session, current_user, current_app.config["OIDC_ISSUER"].rstrip("/")
+        )
+        is not None,
+        link_form=ConfirmForm(),
     )
 
 

@@ -192,3 +192,9 @@ class ResendVerificationForm(FlaskForm):
             ),
         ],
     )
+
+
+class UnlinkProviderForm(FlaskForm):
+    """Unlinking NHS login asks for the password again (only asked when the account has one)."""
+
+    password = PasswordField(_l("Password"))

@@ -87,6 +87,11 @@ class User(db.Model):
     def is_staff(self) -> bool:
         return self.role.is_staff
 
+    @property
+    def has_password(self) -> bool:
+        """False for an account made through an identity provider, which has no password."""
+        return bool(self.password_hash)
+
 
 class UserSession(db.Model):
     """One signed-in device. The session cookie carries only this id."""
@@ -159,3 +164,26 @@ class TwoFactorSetup(db.Model):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdentityProviderLink(db.Model):
+    """An account's link to a person at an OpenID Connect provider (NHS login or the like).
+
+    The provider names the person by `subject`, unique within its `issuer`: one person there is
+    one account here, and an account has at most one link to each provider.
+    """
+
+    __tablename__ = "identity_provider_link"
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject"),
+        UniqueConstraint("user_id", "issuer"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

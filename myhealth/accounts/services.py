@@ -14,6 +14,7 @@ from sqlalchemy.orm.util import identity_key
 
 from myhealth.access.services import record_event
 from myhealth.accounts import passwords
+from myhealth.accounts.matching import account_for_patient, record_for_identity
 from myhealth.accounts.models import Role, User, UserSession
 from myhealth.database import utcnow
 from myhealth.errors import DomainError, InvalidInput, NotFound
@@ -50,10 +51,6 @@ class SignUpResult:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _names_match(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def registering_practices(session: Session) -> list[Organisation]:
@@ -103,11 +100,10 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
         )
         return SignUpResult("existing", owner, email)
 
-    patient = session.scalar(select(Patient).where(Patient.nhs_number == details.nhs_number))
+    patient, identity_matches = record_for_identity(
+        session, details.nhs_number, details.birth_date, details.family_name
+    )
     if patient is not None:
-        identity_matches = patient.birth_date == details.birth_date and _names_match(
-            patient.family_name, details.family_name
-        )
         if not identity_matches:
             # Same page as a new sign-up: the browser learns nothing about the number.
             record_event(
@@ -119,7 +115,7 @@ def sign_up(session: Session, details: SignUpDetails, *, client_address: str = "
                 outcome="failure",
             )
             return SignUpResult("unmatched", None, email)
-        if session.scalar(select(User.id).where(User.patient_id == patient.id)):
+        if account_for_patient(session, patient):
             raise InvalidInput(
                 "duplicate account",
                 {

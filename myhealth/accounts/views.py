@@ -25,7 +25,7 @@ from flask_login import current_user, login_user, logout_user
 
 from myhealth import context
 from myhealth.access.policy import public, requires
-from myhealth.accounts import emails, limits, services, signin
+from myhealth.accounts import emails, limits, oidc, services, signin
 from myhealth.accounts.forms import (
     ResendVerificationForm,
     SecurityCodeForm,
@@ -296,7 +296,12 @@ def sign_in():
             if user.two_factor_enabled:
                 return _ask_for_security_code(user)
             return _complete_sign_in(user, "password")
-    return render_template("accounts/sign_in.html", title=_("Sign in"), form=form)
+    return render_template(
+        "accounts/sign_in.html",
+        title=_("Sign in"),
+        form=form,
+        oidc_provider=oidc.provider_name(current_app.config),
+    )
 
 
 @bp.route("/sign-in/security-code", methods=["GET", "POST"])
@@ -343,5 +348,5 @@ def sign_out():
     return redirect(url_for("accounts.sign_in"))
 
 
-# The account's own pages register themselves on `bp`.
-from myhealth.accounts import account_views  # noqa: E402, F401
+# The account's own pages, and signing in with NHS login, register themselves on `bp`.
+from myhealth.accounts import account_views, oidc_views  # noqa: E402, F401

@@ -20,6 +20,7 @@ from myhealth.people.models import Patient
 from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
 from tests import factories
+from tests.accounts import test_oidc
 from tests.security.conftest import csrf_token, routes, sample_url
 from tests.selfcare.helpers import draft_state
 
@@ -323,6 +324,9 @@ def test_switching_language_by_post_without_token_saves_nothing(db, world, signe
 
 
 NOTHING_CHANGES = {
+    # With a provider configured (this suite's app has none): tests/accounts/test_oidc.py.
+    "accounts.oidc_link": test_oidc.test_linking_starts_only_from_the_form_with_its_csrf_token,
+    "accounts.oidc_unlink": test_oidc.test_unlinking_without_the_csrf_token_leaves_the_link,
     "home.save_language": test_switching_language_by_post_without_token_saves_nothing,
     "clinician.release": test_releasing_a_review_without_token_keeps_the_claim,
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,

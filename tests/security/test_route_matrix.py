@@ -79,6 +79,14 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("accounts.security_code", "GET"): everyone(TO_SIGN_IN),  # no password step pending
     ("accounts.security_code", "POST"): everyone(TO_SIGN_IN),
     ("accounts.sign_out", "POST"): row(SIGN_IN, *[TO_SIGN_IN] * 5),
+    # Sign-in with NHS login: this app has no provider configured, so each route is not
+    # found (after the guard: signing in comes first). tests/accounts/test_oidc.py has the
+    # same routes, role by role, with a provider.
+    ("accounts.oidc_start", "GET"): everyone(404),
+    ("accounts.oidc_callback", "GET"): everyone(404),
+    ("accounts.oidc_link", "POST"): row(SIGN_IN, *[404] * 5),
+    ("accounts.oidc_unlink", "GET"): row(SIGN_IN, *[404] * 5),
+    ("accounts.oidc_unlink", "POST"): row(SIGN_IN, *[404] * 5),
     ("accounts.account", "GET"): row(SIGN_IN, 200, 200, 200, 200, 200),
     # Patients have 2FA off (set it up); staff have it on already (back to the account).
     ("accounts.two_factor_setup", "GET"): row(
