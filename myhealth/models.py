@@ -5,6 +5,7 @@ from myhealth.accounts.models import RecoveryCode, User, UserSession
 from myhealth.clinician.models import ReviewItem
 from myhealth.directory.models import Organisation, Practitioner
 from myhealth.home.models import HomeLayout
+from myhealth.messaging.models import OutboxMessage
 from myhealth.records.models import ClinicalResource, Patient
 from myhealth.selfcare.models import Assessment
 
@@ -14,6 +15,7 @@ __all__ = [
     "ClinicalResource",
     "HomeLayout",
     "Organisation",
+    "OutboxMessage",
     "Patient",
     "Practitioner",
     "RecoveryCode",
