@@ -19,12 +19,10 @@ from myhealth.accounts.views import (
     apply_field_errors,
     bp,
     locked_message,
-    mail_problem,
     tell_owner_of_lock,
 )
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db, limiter
-from myhealth.messaging.services import MailNotSent
 from myhealth.web import client_address
 
 
@@ -121,15 +119,11 @@ def regenerate_recovery_codes():
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "new recovery codes"):
         codes = twofactor.regenerate_recovery_codes(db.session, current_user)
-        try:
-            emails.send_recovery_codes_issued(current_user)
-        except MailNotSent:
-            mail_problem()
-        else:
-            db.session.commit()
-            return render_template(
-                "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
-            )
+        emails.send_recovery_codes_issued(db.session, current_user)
+        db.session.commit()
+        return render_template(
+            "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
+        )
     return _confirm_page(
         form,
         title=_("Get new recovery codes"),
@@ -153,14 +147,10 @@ def two_factor_disable():
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "turn off two-factor authentication"):
         twofactor.disable(db.session, current_user)
-        try:
-            emails.send_two_factor_off(current_user)
-        except MailNotSent:
-            mail_problem()
-        else:
-            db.session.commit()
-            flash(_("Two-factor authentication is off."), "success")
-            return redirect(url_for("accounts.account"))
+        emails.send_two_factor_off(db.session, current_user)
+        db.session.commit()
+        flash(_("Two-factor authentication is off."), "success")
+        return redirect(url_for("accounts.account"))
     return _confirm_page(
         form,
         title=_("Turn off two-factor authentication"),
