@@ -197,3 +197,18 @@ def test_two_senders_at_once_send_each_message_once(app, committed_messages, mai
             )
         ).all()
     assert set(statuses) == {OutboxStatus.SENT} and set(attempts) == {1}
+
+
+def test_the_demo_s_background_sender_sends_what_is_due(app, committed_messages, mailbox):
+    """`myhealth demo` runs this thread beside its server: retries go out within seconds."""
+    import time
+
+    stop = outbox.start_background_sender(app, interval=0.1)
+    try:
+        for _ in range(100):
+            if len(mailbox.messages) >= 12:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert len(mailbox.messages) == 12
