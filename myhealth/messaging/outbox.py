@@ -126,17 +126,21 @@ def claim(
     session: Session, config: dict, limit: int, only_ids: Iterable[uuid.UUID] | None = None
 ) -> list[OutboxMessage]:
     """Claim up to `limit` due messages for this sender and commit the claim."""
-    take_write_lock(session)
     now = utcnow()
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    due = select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
     )
     if only_ids is not None:
-        query = query.where(OutboxMessage.id.in_(list(only_ids)))
+        due = due.where(OutboxMessage.id.in_(list(only_ids)))
+    # A look first, without the write lock: a sender polling an empty outbox (the demo's,
+    # every few seconds) never makes SQLite's writers wait.
+    if session.scalar(due.with_only_columns(OutboxMessage.id).limit(1)) is None:
+        session.rollback()
+        return []
+    take_write_lock(session)
+    query = (
+        due.order_by(OutboxMessage.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    )
     claimed = list(session.scalars(query))
     lease = timedelta(seconds=config["OUTBOX_CLAIM_SECONDS"])
     for message in claimed:
