@@ -30,10 +30,6 @@ class NotSent(DomainError):
         self.permanent = permanent
 
 
-# The name the views used to catch; the outbox now sends after the request.
-MailNotSent = NotSent
-
-
 def check_config(config: dict) -> None:
     """Refuse settings the sender cannot work with, saying which one and why."""
     key = config.get("NOTIFY_API_KEY")
@@ -111,9 +107,7 @@ def _notify_call(send, **kwargs) -> None:
         raise NotSent(f"GOV.UK Notify HTTP {status}", permanent=permanent) from exc
 
 
-def send_notify_email(
-    config: dict, to: str, subject: str, body: str, reference: str
-) -> None:
+def send_notify_email(config: dict, to: str, subject: str, body: str, reference: str) -> None:
     client = _notify_client(config)
     _notify_call(
         client.send_email_notification,
