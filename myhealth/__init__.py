@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "myhealth.clinician.views:bp",
     "myhealth.records.views:bp",
     "myhealth.selfcare.views:bp",
+    "myhealth.messaging.views:bp",
 )
 
 # Each domain registers its own homepage widgets.

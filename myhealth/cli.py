@@ -72,8 +72,11 @@ def demo(serve: bool, host: str, port: int) -> None:
     if not serve:
         return
     from myhealth import mailcatcher
+    from myhealth.messaging import outbox
 
     catcher = mailcatcher.start(current_app.config["SMTP_URL"])
+    # Requests send what they enqueue at once; this sends what is left (retries) every 5 s.
+    sender = outbox.start_background_sender(current_app._get_current_object(), interval=5)
     click.echo("")
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
     try:
@@ -90,6 +93,7 @@ def demo(serve: bool, host: str, port: int) -> None:
             request_handler=PlainRequestLog,
         )
     finally:
+        sender.set()
         if catcher is not None:
             catcher.stop()
 
@@ -165,6 +169,49 @@ def audit_checkpoint() -> None:
         _fail(f"cannot write the checkpoint to {path}: {exc.strerror}", 1)
     entries = sum(count for count, _, _ in checkpoint["chains"].values())
     click.echo(f"Checkpoint written to {path}: {entries} entries.")
+
+
+@main.group("notifications")
+def notifications() -> None:
+    """The notification outbox (emails and text messages)."""
+
+
+@notifications.command("send")
+@with_appcontext
+def notifications_send() -> None:
+    """Send every due message in the outbox (run it every minute, e.g. from cron). A message
+    that fails waits longer each time; after the last attempt it is dead and shows on the
+    administrators' "Messages not sent" page. Exits 1 if a message died in this run, 2 if
+    the mail settings are unusable."""
+    from myhealth.config import ConfigError
+    from myhealth.extensions import db
+    from myhealth.messaging import channels, outbox
+
+    config = current_app.config
+    try:
+        channels.check_config(config)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    due = outbox.count_due(db.session)
+    db.session.rollback()
+    via = "GOV.UK Notify" if config.get("NOTIFY_API_KEY") else "SMTP"
+    click.echo(f"{due} message(s) due; sending through {via}...")
+
+    def progress(message, outcome: str) -> None:
+        reason = f": {message.last_error}" if message.last_error else ""
+        click.echo(
+            f"  {outcome}: {message.template} to {message.masked_recipient} "
+            f"(attempt {message.attempts}){reason}",
+            err=True,
+        )
+
+    report = outbox.send_due(db.session, config, progress=progress)
+    click.echo(
+        f"Sent {report.sent}; {report.retrying} to try again later; "
+        f"{report.dead} not delivered after the last attempt."
+    )
+    if report.dead:
+        _fail(f"{report.dead} message(s) could not be delivered; see Messages not sent.", 1)
 
 
 @main.command("import-fhir")

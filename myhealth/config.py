@@ -70,6 +70,21 @@ def load_config(overrides: dict | None = None) -> dict:
         "ALLOW_SQLITE_IN_PRODUCTION": _bool(env.get("MYHEALTH_ALLOW_SQLITE"), False),
         "SMTP_URL": env.get("MYHEALTH_SMTP_URL", "smtp://127.0.0.1:8025"),
         "MAIL_FROM": env.get("MYHEALTH_MAIL_FROM", "myhealth <no-reply@myhealth.nhs.invalid>"),
+        # GOV.UK Notify sends email and SMS instead of SMTP when an API key is set. Its
+        # templates are generic: ((subject)) and ((body)) for email, ((body)) for SMS.
+        "NOTIFY_API_KEY": env.get("MYHEALTH_NOTIFY_API_KEY") or None,
+        "NOTIFY_BASE_URL": env.get(
+            "MYHEALTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+        ),
+        "NOTIFY_EMAIL_TEMPLATE": env.get("MYHEALTH_NOTIFY_EMAIL_TEMPLATE") or None,
+        "NOTIFY_SMS_TEMPLATE": env.get("MYHEALTH_NOTIFY_SMS_TEMPLATE") or None,
+        # The outbox: attempts before a message is dead (shown to administrators), the wait
+        # after the first failure (doubling each time, up to the maximum), and how long a
+        # sender holds a message it claimed before another may try it.
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("MYHEALTH_OUTBOX_MAX_ATTEMPTS", "8")),
+        "OUTBOX_BACKOFF_SECONDS": int(env.get("MYHEALTH_OUTBOX_BACKOFF_SECONDS", "60")),
+        "OUTBOX_BACKOFF_MAX": 6 * 3600,
+        "OUTBOX_CLAIM_SECONDS": 300,
         "SERVICE_NAME": "myhealth",
         "RATELIMIT_STORAGE_URI": env.get("MYHEALTH_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("MYHEALTH_RATELIMIT_ENABLED"), True),

@@ -4,6 +4,7 @@ from myhealth.access.models import AuditEvent
 from myhealth.accounts.models import RecoveryCode, User, UserSession
 from myhealth.clinician.models import ReviewItem
 from myhealth.home.models import HomeLayout
+from myhealth.messaging.models import OutboxMessage
 from myhealth.people.models import Organisation, Patient, Practitioner
 from myhealth.records.models import ClinicalResource
 from myhealth.selfcare.models import Assessment
@@ -14,6 +15,7 @@ __all__ = [
     "ClinicalResource",
     "HomeLayout",
     "Organisation",
+    "OutboxMessage",
     "Patient",
     "Practitioner",
     "RecoveryCode",

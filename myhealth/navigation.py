@@ -57,6 +57,11 @@ def navigation_items(user) -> list[dict]:
         ]
     return [
         _item("accounts.staff", _("Staff accounts"), endpoint == "accounts.staff"),
+        _item(
+            "messaging.unsent",
+            _("Messages not sent"),
+            endpoint in ("messaging.unsent", "messaging.retry"),
+        ),
         _item("records.upload", _("Import records"), endpoint == "records.upload"),
         account,
     ]

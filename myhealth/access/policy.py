@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: ACCOUNT_PERMISSIONS
     | {
         "admin:staff:read",
+        "admin:outbox:read",
+        "admin:outbox:update",
         "record:import:create",
     },
 }

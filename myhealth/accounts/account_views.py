@@ -20,12 +20,10 @@ from myhealth.accounts.views import (
     apply_field_errors,
     bp,
     locked_message,
-    mail_problem,
     tell_owner_of_lock,
 )
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db, limiter
-from myhealth.messaging.services import MailNotSent
 from myhealth.web import client_address
 
 
@@ -125,16 +123,11 @@ def regenerate_recovery_codes():
         return redirect(url_for("accounts.two_factor_setup"))
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "new recovery codes"):
-        try:
-            with context.attempt(db.session):
-                codes = twofactor.regenerate_recovery_codes(db.session, current_user)
-                emails.send_recovery_codes_issued(current_user)
-        except MailNotSent:
-            mail_problem()
-        else:
-            return render_template(
-                "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
-            )
+        codes = twofactor.regenerate_recovery_codes(db.session, current_user)
+        emails.send_recovery_codes_issued(db.session, current_user)
+        return render_template(
+            "accounts/recovery_codes.html", title=_("Save your recovery codes"), codes=codes
+        )
     return _confirm_page(
         form,
         title=_("Get new recovery codes"),
@@ -157,15 +150,10 @@ def two_factor_disable():
         return redirect(url_for("accounts.account"))
     form = ConfirmIdentityForm()
     if _identity_confirmed(form, "turn off two-factor authentication"):
-        try:
-            with context.attempt(db.session):
-                twofactor.disable(db.session, current_user)
-                emails.send_two_factor_off(current_user)
-        except MailNotSent:
-            mail_problem()
-        else:
-            flash(_("Two-factor authentication is off."), "success")
-            return redirect(url_for("accounts.account"))
+        twofactor.disable(db.session, current_user)
+        emails.send_two_factor_off(db.session, current_user)
+        flash(_("Two-factor authentication is off."), "success")
+        return redirect(url_for("accounts.account"))
     return _confirm_page(
         form,
         title=_("Turn off two-factor authentication"),

@@ -36,7 +36,6 @@ from myhealth.accounts.models import Role, User
 from myhealth.database import utcnow
 from myhealth.errors import InvalidInput
 from myhealth.extensions import db, limiter
-from myhealth.messaging.services import MailNotSent
 from myhealth.web import client_address, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -67,20 +66,11 @@ def locked_message(exc: signin.AccountLocked) -> str:
 
 
 def tell_owner_of_lock(exc: signin.AccountLocked) -> None:
-    """Email the owner when this attempt locked their account at an address."""
+    """Email the owner when this attempt locked their account at an address (the outbox
+    sends it once this is committed)."""
     if exc.owner is None:
         return
-    try:
-        emails.send_locked(exc.owner, current_app.config["LOCKOUT_MINUTES"], exc.address)
-    except MailNotSent:
-        current_app.logger.warning("lockout email to %s not sent", exc.owner.id)
-
-
-def mail_problem():
-    """Say an email could not be sent; the change that needed it was undone (context.attempt)."""
-    flash(
-        _("We could not send an email just now. Nothing has been saved. Try again later."), "error"
-    )
+    emails.send_locked(db.session, exc.owner, current_app.config["LOCKOUT_MINUTES"], exc.address)
 
 
 @bp.errorhandler(429)
@@ -128,12 +118,12 @@ def _end_sessions_past_their_lifetime():
 
 def _send_sign_up_email(result: services.SignUpResult) -> None:
     if result.kind == "existing" and result.user.email_verified_at is not None:
-        emails.send_already_registered(result.user)
+        emails.send_already_registered(db.session, result.user)
     elif result.user is not None:
         # A new account, or one whose owner never confirmed it: the link, again.
-        emails.send_verification(result.user)
+        emails.send_verification(db.session, result.user)
     else:
-        emails.send_unmatched(result.email)
+        emails.send_unmatched(db.session, result.email)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -164,8 +154,6 @@ def sign_up():
                 _send_sign_up_email(result)
         except InvalidInput as exc:
             apply_field_errors(form, exc)
-        except MailNotSent:
-            mail_problem()
         else:
             session["signup_email"] = result.email
             return redirect(url_for("accounts.check_email"))
@@ -218,14 +206,10 @@ def resend_verification():
     if form.validate_on_submit():
         limits.count_this_request()
         user = services.user_by_email(db.session, form.email.data)
-        try:
-            if user is not None and user.email_verified_at is None:
-                emails.send_verification(user)
-        except MailNotSent:
-            mail_problem()
-        else:
-            session["signup_email"] = services.normalise_email(form.email.data)
-            return redirect(url_for("accounts.check_email"))
+        if user is not None and user.email_verified_at is None:
+            emails.send_verification(db.session, user)
+        session["signup_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
     return render_template(
         "accounts/resend.html", title=_("Get a new confirmation link"), form=form
     )

@@ -18,7 +18,6 @@ from myhealth.clinician.forms import (
 )
 from myhealth.errors import Conflict
 from myhealth.extensions import db
-from myhealth.messaging.services import MailNotSent
 from myhealth.paging import requested
 from myhealth.records import display as record_display
 from myhealth.records import tables as record_tables
@@ -158,13 +157,10 @@ def close(item_id: uuid.UUID):
                 book_within=form.book_within.data,
                 client_address=client_address(),
             )
+            emails.announce_review(db.session, item)
     except Conflict:
         flash(_("Claim this assessment before you close it."), "warning")
         return redirect(url_for("clinician.review", item_id=item_id))
-    try:
-        emails.announce_review(db.session, item)
-    except MailNotSent:
-        flash(_("The review was closed, but we could not email the patient."), "warning")
     flash(_("Review closed."), "success")
     return redirect(url_for("clinician.reviews"))
 

@@ -1,39 +1,57 @@
-"""Email through real SMTP (MYHEALTH_SMTP_URL, e.g. smtp://host:25 or smtps://user:pw@host)."""
+"""What administrators see of the outbox and may do with it: the messages that have not been
+sent (recipient masked, no text), and trying a dead one again."""
 
 from __future__ import annotations
 
-import smtplib
-import ssl
-from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
+import uuid
 
-from myhealth.errors import DomainError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from myhealth.accounts.models import Role, User
+from myhealth.database import utcnow
+from myhealth.errors import NotAllowed, NotFound
+from myhealth.messaging import outbox
+from myhealth.messaging.models import OutboxMessage, OutboxStatus
+
+UNSENT_LIMIT = 200
 
 
-class MailNotSent(DomainError):
-    status = 503
+def _require_admin(actor: User) -> None:
+    if actor.role != Role.ADMIN:
+        raise NotAllowed("Only administrators can manage messages.")
 
 
-def send_email(config: dict, to: str, subject: str, body: str) -> None:
-    """Send one plain-text email now; raise MailNotSent if the server refuses or is down."""
-    url = urlsplit(config["SMTP_URL"])
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    host, port = url.hostname or "127.0.0.1", url.port
-    try:
-        if url.scheme == "smtps":
-            context = ssl.create_default_context()
-            client = smtplib.SMTP_SSL(host, port or 465, timeout=10, context=context)
-        else:
-            client = smtplib.SMTP(host, port or 25, timeout=10)
-        with client:
-            if url.scheme == "smtp+starttls":
-                client.starttls(context=ssl.create_default_context())
-            if url.username:
-                client.login(unquote(url.username), unquote(url.password or ""))
-            client.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise MailNotSent(f"email to {to} could not be sent: {exc}") from exc
+def unsent_messages(session: Session, actor: User) -> dict[str, list[OutboxMessage]]:
+    """Dead messages (newest first) and those still waiting (soonest first), up to a limit
+    each: what a person may not have received."""
+    _require_admin(actor)
+
+    def of(status: OutboxStatus, order):
+        return list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == status)
+                .order_by(order)
+                .limit(UNSENT_LIMIT)
+            )
+        )
+
+    return {
+        "dead": of(OutboxStatus.DEAD, OutboxMessage.created_at.desc()),
+        "pending": of(OutboxStatus.PENDING, OutboxMessage.next_attempt_at),
+    }
+
+
+def retry(session: Session, actor: User, message_id: uuid.UUID) -> OutboxMessage:
+    """Put a dead message back in the queue, due now, with its attempts counted afresh. A
+    message that is not dead (sent, or already waiting) answers NotFound: nothing to retry."""
+    _require_admin(actor)
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.status != OutboxStatus.DEAD:
+        raise NotFound("No such message to try again.")
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    outbox.send_after_commit(session, message)
+    return message

@@ -4,6 +4,7 @@ Welsh, with and without errors. Each test lists every violation it finds before 
 from __future__ import annotations
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 
@@ -154,7 +155,29 @@ def test_patient_account_pages_have_no_axe_violations(page, live_server, authent
     a11y.assert_clean()
 
 
-def test_staff_pages_have_no_axe_violations(new_context, authenticator, a11y):
+def _a_message_not_delivered(live_server) -> None:
+    """One dead message in the demo's outbox, so the administrators' table is checked too."""
+    from myhealth.extensions import db
+    from myhealth.messaging.models import Channel, OutboxMessage, OutboxStatus
+
+    with live_server.app.app_context():
+        db.session.add(
+            OutboxMessage(
+                channel=Channel.EMAIL,
+                recipient="someone@example.org",
+                template="review_replied",
+                context={"name": "Someone", "link": "https://localhost/"},
+                language="en",
+                status=OutboxStatus.DEAD,
+                attempts=8,
+                last_error="SMTP 550",
+                idempotency_key=f"axe-{uuid.uuid4()}",
+            )
+        )
+        db.session.commit()
+
+
+def test_staff_pages_have_no_axe_violations(live_server, new_context, authenticator, a11y):
     clinician = new_context().new_page()
     sign_in(clinician, DEMO_CLINICIAN_EMAIL, DEMO_PASSWORD)
     enter_security_code(clinician, authenticator.code(demo_totp_secret(DEMO_CLINICIAN_EMAIL)))
@@ -176,5 +199,10 @@ def test_staff_pages_have_no_axe_violations(new_context, authenticator, a11y):
     admin.get_by_role("link", name="Staff accounts").click()
     expect(heading(admin)).to_have_text("Staff accounts")
     a11y.check(admin, "admin staff page")
+    _a_message_not_delivered(live_server)
+    admin.get_by_role("link", name="Messages not sent").click()
+    expect(heading(admin)).to_have_text("Messages not sent")
+    expect(main(admin).get_by_role("button", name="Try again")).to_have_count(1)
+    a11y.check(admin, "admin messages not sent")
 
     a11y.assert_clean()

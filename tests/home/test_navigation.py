@@ -83,7 +83,7 @@ def test_a_signed_in_person_switches_language_with_a_button_back_to_the_page(wor
     [
         ("clinician", ["Your patients", "Assessments to review", "Import records",
                        "Your account"]),
-        ("admin", ["Staff accounts", "Import records", "Your account"]),
+        ("admin", ["Staff accounts", "Messages not sent", "Import records", "Your account"]),
     ],
 )
 def test_staff_see_their_role_s_menu(world, signed_in, who, expected):

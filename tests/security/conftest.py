@@ -70,7 +70,7 @@ def sample_url(app, endpoint: str, method: str = "GET", **values) -> str:
             args[name] = ENDPOINT_SAMPLES[endpoint][name]
         elif name in SELFCARE_SAMPLES:
             args[name] = SELFCARE_SAMPLES[name]
-        elif name in ("assessment_id", "item_id", "user_id") and name not in values:
+        elif name in ("assessment_id", "item_id", "user_id", "message_id") and name not in values:
             args[name] = uuid.uuid4()  # answers "not found": enough for header and CSRF checks
         elif name == "filename":
             args[name] = STATIC_FILES[endpoint]

@@ -313,6 +313,29 @@ def test_confirming_an_identity_without_token_leaves_the_account_waiting(db, wor
     assert db.get(User, waiting.id).identity_pending_since is not None
 
 
+def test_trying_a_message_again_without_token_leaves_it_dead(db, world, signed_in, mailbox):
+    from myhealth.messaging.models import Channel, OutboxMessage, OutboxStatus
+
+    dead = OutboxMessage(
+        channel=Channel.EMAIL,
+        recipient=world.patient_user.email,
+        template="review_replied",
+        context={"name": "Sam", "link": "https://localhost/"},
+        language="en",
+        status=OutboxStatus.DEAD,
+        attempts=8,
+        idempotency_key=f"csrf-test-{uuid.uuid4()}",
+        next_attempt_at=utcnow(),
+    )
+    db.add(dead)
+    db.commit()
+    client = signed_in(world.admin)
+    assert_refused(client.post(f"/admin/messages/{dead.id}/retry"))
+    db.refresh(dead)
+    assert (dead.status, dead.attempts) == (OutboxStatus.DEAD, 8)
+    assert mailbox.messages == []
+
+
 def test_switching_language_by_post_without_token_saves_nothing(db, world, signed_in):
     client = signed_in(world.patient_user)
     response = client.post("/language/cy", data={"next": "/home"})
@@ -328,6 +351,7 @@ NOTHING_CHANGES = {
     "accounts.oidc_link": test_oidc.test_linking_starts_only_from_the_form_with_its_csrf_token,
     "accounts.oidc_unlink": test_oidc.test_unlinking_without_the_csrf_token_leaves_the_link,
     "home.save_language": test_switching_language_by_post_without_token_saves_nothing,
+    "messaging.retry": test_trying_a_message_again_without_token_leaves_it_dead,
     "clinician.release": test_releasing_a_review_without_token_keeps_the_claim,
     "selfcare.begin": test_starting_a_self_assessment_without_token_prefills_nothing,
     "selfcare.question": test_answering_a_question_without_token_stores_no_answer,

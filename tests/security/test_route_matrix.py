@@ -112,6 +112,10 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ),
     ("accounts.sign_out_everywhere", "POST"): row(SIGN_IN, *[TO_SIGN_IN] * 5),
     ("accounts.staff", "GET"): row(SIGN_IN, 403, 403, 403, 403, 200),
+    # The outbox's undelivered messages: administrators only. The sample message id is made
+    # up, so the administrator's retry answers 404 (tests/messaging tries a real one).
+    ("messaging.unsent", "GET"): row(SIGN_IN, 403, 403, 403, 403, 200),
+    ("messaging.retry", "POST"): row(SIGN_IN, 403, 403, 403, 403, 404),
     # Clinicians have no record of their own to show.
     ("access.record_access", "GET"): row(SIGN_IN, 200, 200, 404, 404, 403),
     ("clinician.workspace", "GET"): row(SIGN_IN, 403, 403, 200, 200, 403),
