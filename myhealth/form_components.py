@@ -73,14 +73,16 @@ def _described(params: dict, field_id) -> tuple[str, str, bool]:
             f'<div class="nhsuk-hint" id="{escape(described_by)}">\n{escape(hint.strip())}\n'
             "</div>\n"
         )
-    error = _written((params.get("errorMessage") or {}).get("text"))
+    message = params.get("errorMessage") or {}
+    error = _written(message.get("text"))
     if error:
         error_id = f"{field_id}-error"
         described_by = f"{described_by} {error_id}".strip()
-        # "Error" is the NHS.UK macro's default, in English on Welsh pages too.
+        # "Error" is the NHS.UK macro's default; our pages pass it translated.
+        hidden = escape(message.get("visuallyHiddenText") or "Error")
         out += (
             f'<span class="nhsuk-error-message" id="{escape(error_id)}">\n'
-            f'<span class="nhsuk-u-visually-hidden">Error: </span>{error.strip()}\n</span>\n'
+            f'<span class="nhsuk-u-visually-hidden">{hidden}: </span>{error.strip()}\n</span>\n'
         )
     return out, described_by, bool(error)
 

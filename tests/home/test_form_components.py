@@ -320,7 +320,7 @@ NHSUK_HELPERS = """
     "inputmode": inputmode,
     "classes": (("nhsuk-input--width-" ~ width) if width else "")
                ~ ((" " ~ classes) if classes else ""),
-    "errorMessage": {"text": field.errors[0]} if field.errors else none
+    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")} if field.errors else none
   }) }}
 {% endmacro %}
 
@@ -335,7 +335,7 @@ NHSUK_HELPERS = """
     "id": field.id,
     "name": field.name,
     "items": items,
-    "errorMessage": {"text": field.errors[0]} if field.errors else none
+    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")} if field.errors else none
   }) }}
 {% endmacro %}
 
@@ -345,7 +345,7 @@ NHSUK_HELPERS = """
     "id": "dob",
     "fieldset": {"legend": {"text": legend, "size": "s"}},
     "hint": {"text": hint},
-    "errorMessage": {"text": errors[0]} if errors else none,
+    "errorMessage": {"text": errors[0], "visuallyHiddenText": _("Error")} if errors else none,
     "items": [
       {"id": day.id, "name": day.name, "label": day.label.text,
        "value": day.data or "", "width": 2, "autocomplete": autocomplete_prefix ~ "-day",

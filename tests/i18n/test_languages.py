@@ -137,6 +137,14 @@ def test_errors_are_translated_too(client):
     html = response.get_data(as_text=True)
     assert "nhsuk-error-summary" in html
     assert "Enter your email address" not in html
+    # A screen reader hears each field's error announced in Welsh too ("Gwall:", not "Error:").
+    hidden = [
+        span.get_text()
+        for span in BeautifulSoup(html, "html.parser").select(
+            ".nhsuk-error-message .nhsuk-u-visually-hidden"
+        )
+    ]
+    assert hidden and set(hidden) == {"Gwall: "}
 
 
 def test_welsh_catalogue_is_complete_and_up_to_date(tmp_path):
