@@ -5,12 +5,25 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SearchField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from myhealth import nhs_number
+
 
 class PatientSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = SearchField(_l("Search by name or NHS number"), validators=[Length(max=100)])
+
+    def validate_q(self, field):
+        """Ten digits that fail the NHS number's check digit were meant as one: say so, rather
+        than only "no patients match" (a name search is anything else)."""
+        try:
+            nhs_number.normalise(field.data or "")
+        except nhs_number.InvalidNHSNumber as error:
+            if error.mistyped:
+                raise ValidationError(
+                    _l("Enter a valid NHS number. Check you have typed it correctly")
+                ) from None
 
 
 class ClaimForm(FlaskForm):

@@ -101,3 +101,32 @@ def test_another_practices_patient_is_not_found_by_nhs_number(db, world, signed_
         )
     )
     assert names(page) == []
+
+
+def _mistyped(number: str) -> str:
+    """The number with its last digit changed so that the check digit fails."""
+    import nhs_number as checker
+
+    for digit in "0123456789":
+        candidate = number[:9] + digit
+        if candidate != number and not checker.is_valid(candidate):
+            return candidate
+    raise AssertionError("no mistyped form")
+
+
+def test_a_mistyped_nhs_number_is_said_to_be_mistyped(db, world, signed_in):
+    """Ten digits that fail the check digit: the clinician is told to check the number, in an
+    NHS.UK error summary linked to the search box, not only that nobody matches."""
+    client = signed_in(world.clinician)
+    typo = _mistyped(world.patient.nhs_number)
+    page = soup(client.get("/clinician/", query_string={"q": f"{typo[:3]} {typo[3:6]} {typo[6:]}"}))
+    summary = page.select_one(".nhsuk-error-summary")
+    assert summary is not None
+    assert "Enter a valid NHS number" in summary.get_text(" ", strip=True)
+    assert summary.select_one("a")["href"] == "#q"
+    assert page.select_one("#q-error") is not None
+    # A name, or the right number, gives no error.
+    for fine in ("Patel", world.patient.nhs_number):
+        assert soup(client.get("/clinician/", query_string={"q": fine})).select_one(
+            ".nhsuk-error-summary"
+        ) is None
