@@ -54,10 +54,17 @@ def start(smtp_url: str):
     or None when the configured server is not on this machine (or the port is taken)."""
     from urllib.parse import urlsplit
 
-    from aiosmtpd.controller import Controller
-
     url = urlsplit(smtp_url)
     if url.scheme != "smtp" or url.hostname not in {"127.0.0.1", "localhost"}:
+        return None
+    try:
+        from aiosmtpd.controller import Controller
+    except ModuleNotFoundError:
+        click.echo(
+            "The demo's mail catcher needs the demo extra: run `make run`, or "
+            "`.venv/bin/pip install -e '.[demo]'`. Emails wait in the outbox meanwhile.",
+            err=True,
+        )
         return None
     controller = Controller(PrintingHandler(), hostname=url.hostname, port=url.port or 25)
     try:

@@ -80,6 +80,11 @@ def audit_key() -> bytes:
     key of the app created last in this process."""
     if has_app_context():
         return current_app.config["AUDIT_KEY"].encode()
+    if not _APP_KEY:
+        raise RuntimeError(
+            "the audit trail's key comes from the app's configuration (MYHEALTH_AUDIT_KEY): "
+            "create the app (myhealth.create_app) before writing to or checking the trail"
+        )
     return _APP_KEY[0]
 
 

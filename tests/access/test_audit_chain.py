@@ -189,3 +189,18 @@ def test_postgresql_appends_to_another_chain_while_one_is_locked(app, db, world)
         assert other.info["audit_chain"] == 4
         other.rollback()
         holder.rollback()
+
+
+def test_the_key_asked_for_before_any_app_exists_is_a_clear_error():
+    """A script that writes to the trail without creating the app is told why, not IndexError."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", "from myhealth.access import chain; chain.audit_key()"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "RuntimeError" in run.stderr and "MYHEALTH_AUDIT_KEY" in run.stderr

@@ -168,3 +168,19 @@ def test_healthz_reports_an_unreachable_database(smtp_server, tmp_path):
         _db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
+
+
+def test_the_demo_mail_catcher_without_its_extra_says_how_to_get_it():
+    """`myhealth demo` installed without the [demo] extra: a hint, and the demo still serves."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['aiosmtpd'] = None\n"
+        "from myhealth import mailcatcher\n"
+        "print(mailcatcher.start('smtp://127.0.0.1:8025'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "None"
+    assert "make run" in run.stderr and ".[demo]" in run.stderr

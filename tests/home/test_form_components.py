@@ -320,7 +320,8 @@ NHSUK_HELPERS = """
     "inputmode": inputmode,
     "classes": (("nhsuk-input--width-" ~ width) if width else "")
                ~ ((" " ~ classes) if classes else ""),
-    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")} if field.errors else none
+    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")}
+                    if field.errors else none
   }) }}
 {% endmacro %}
 
@@ -335,7 +336,8 @@ NHSUK_HELPERS = """
     "id": field.id,
     "name": field.name,
     "items": items,
-    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")} if field.errors else none
+    "errorMessage": {"text": field.errors[0], "visuallyHiddenText": _("Error")}
+                    if field.errors else none
   }) }}
 {% endmacro %}
 
