@@ -53,7 +53,7 @@ def visible(actor, permission: str, patient_column) -> ColumnElement[bool]:
     if actor.kind != USER or not policy.has_permission(user, permission):
         return false()
     if user.role is Role.PATIENT:
-        return patient_column == user.patient_id if user.patient_id else false()
+        return patient_column == user.patient_id  # a patient account always has a record
     if user.role is Role.CLINICIAN and user.organisation_id is not None:
         if patient_column is Patient.id:
             return Patient.registered_organisation_id == user.organisation_id

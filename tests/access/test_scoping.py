@@ -13,7 +13,7 @@ from myhealth.access import policy
 from myhealth.accounts.models import Role
 from myhealth.clinician.models import ReviewItem
 from myhealth.context import Actor
-from myhealth.people.models import Patient
+from myhealth.people.models import Organisation, Patient
 from tests import factories
 from tests.clinician.test_identity_checks import flagged_account, waiting_account, words
 
@@ -89,8 +89,18 @@ def test_patient_data_is_scoped_through_its_patient_column(db, world):
 
 
 def test_a_statement_whose_patient_cannot_be_told_is_refused():
-    with pytest.raises(TypeError, match="patient_column"):
-        access.scope(select(func.count()), Actor.system("x"), READ)
+    for statement in (select(func.count()), select(Organisation)):
+        with pytest.raises(TypeError, match="patient_column"):
+            access.scope(statement, Actor.system("x"), READ)
+
+
+def test_people_the_rules_give_nothing_see_nothing(db, world):
+    """An administrator with a permission that is not a patient one sees nobody; an Actor made
+    from a user answers as the user does."""
+    assert _ids(db, access.scope(select(Patient.id), world.admin, "record:import:create")) == set()
+    as_actor = Actor.of_user(world.clinician)
+    assert policy.may_access_patient(as_actor, world.patient, READ)
+    assert not policy.may_access_patient(as_actor, world.other_patient, READ)
 
 
 # --- every list of patients or patient data in the app --------------------------------------
