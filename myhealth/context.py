@@ -25,7 +25,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
@@ -125,15 +125,34 @@ def actor_of(who) -> Actor | None:
     return Actor.of_user(who)
 
 
-@dataclass
 class RequestContext:
-    """Built once per request or command: who acts, from where, why, in which language."""
+    """Built once per request or command: who acts, from where, why, in which language.
 
-    actor: Actor | None
-    client_address: str = ""
-    purpose: str = ""
-    language: str = "en"
-    extra: dict = field(default_factory=dict)
+    In a request, the actor and language are read when asked (the person may sign in or
+    switch language during the request); the client's address is fixed."""
+
+    def __init__(
+        self,
+        actor: Actor | None = None,
+        client_address: str = "",
+        purpose: str = "",
+        language: str = "en",
+        *,
+        actor_from: Callable[[], Actor | None] | None = None,
+        language_from: Callable[[], str] | None = None,
+    ):
+        self._actor, self._actor_from = actor, actor_from
+        self._language, self._language_from = language, language_from
+        self.client_address = client_address
+        self.purpose = purpose
+
+    @property
+    def actor(self) -> Actor | None:
+        return self._actor_from() if self._actor_from is not None else self._actor
+
+    @property
+    def language(self) -> str:
+        return self._language_from() if self._language_from is not None else self._language
 
 
 def current() -> RequestContext:
@@ -146,9 +165,9 @@ def current() -> RequestContext:
     found = g.get("_myhealth_context")
     if found is None:
         found = g._myhealth_context = RequestContext(
-            actor=actor_of(current_user._get_current_object()),
             client_address=request.remote_addr or "",
-            language=i18n.locale(),
+            actor_from=lambda: actor_of(current_user._get_current_object()),
+            language_from=lambda: str(i18n.locale()),
         )
     return found
 

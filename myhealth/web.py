@@ -47,7 +47,8 @@ PUBLIC_ENDPOINTS = frozenset({"static"})
 
 
 def client_address() -> str:
-    return request.remote_addr or ""
+    """The client's address, from the request context (myhealth.context), built once."""
+    return context.current().client_address
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session, joinedload
@@ -62,13 +62,23 @@ def record_event(
         patient_id=patient_id,
         purpose=purpose,
         detail=detail[:2000],
-        client_address=client_address or "",
+        client_address=client_address or _request_address(),
     )
     waiting = session.info.setdefault(_WAITING, [])
     waiting.append(event)
     if not at_commit:
         append_waiting(session)
     return event
+
+
+def _request_address() -> str:
+    """In a request, its client's address (from the request context) for an entry recorded
+    without one; outside a request (a command, a job), none."""
+    if not has_request_context():
+        return ""
+    from myhealth import context
+
+    return context.current().client_address
 
 
 def audit_waiting(session: Session) -> bool:

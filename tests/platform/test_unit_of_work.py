@@ -216,3 +216,21 @@ def test_a_refused_import_leaves_nothing_not_even_an_audit_entry(app, db, tmp_pa
     after = db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     assert after == before
 
+
+
+def test_the_request_context_follows_the_person_and_their_language(app, db, world, signed_in):
+    """Built once per request: who acts (as they are when asked), from where, in which
+    language; an audit entry recorded without an address gets the request's."""
+    from myhealth.access.services import record_event
+
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.7"}):
+        request_context = context.current()
+        assert request_context is context.current()  # once per request
+        assert request_context.actor is None  # nobody signed in
+        assert request_context.client_address == "203.0.113.7"
+        assert request_context.language == "en"
+        event = record_event(_db.session, "test.event", actor=world.clinician, patient_id=None)
+        assert event.client_address == "203.0.113.7"
+        _db.session.rollback()
+    job = context.RequestContext(actor=context.Actor.system("recalls run"))
+    assert job.actor.display_name == "myhealth recalls run" and job.actor.role == "system"
